@@ -1,0 +1,56 @@
+"""Value types shared by the core and the adapters: what comes in, what goes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("info", "question", "outcome", "error")
+DISPOSITIONS = ("emergency", "urgent", "same_day", "routine", "self_care")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a user did: typed text (or a /command), or pressed an option button.
+
+    `key` identifies the conversation (for example ``tg:12345`` or ``console:alice``).
+    `option` and `node` are set for a button press: the option id and the node the button
+    belonged to, so an old keyboard can be told apart from the current one.
+    `lang` is the channel's language hint (Telegram's ``language_code``), or None.
+    An Incoming with neither text nor option means "the user opened the chat": the engine
+    answers with the pending question, or the first message of a new conversation.
+    """
+
+    key: str
+    text: str | None = None
+    option: str | None = None
+    node: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer the user can pick: a stable id and the label in the user's language."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message from the bot; `disposition` is set on outcome messages only."""
+
+    kind: str
+    node: str
+    text: str
+    options: tuple[Option, ...] = field(default=())
+    disposition: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON-lines shape fixed in DESIGN.md."""
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "text": self.text,
+            "options": [{"id": o.id, "label": o.label} for o in self.options],
+            "disposition": self.disposition,
+        }
