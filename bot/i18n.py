@@ -22,10 +22,21 @@ def placeholders(text: str) -> frozenset[str]:
         return frozenset({"<malformed>"})
 
 
+# Placeholders that, when no value is configured, take a text from the same locale.
+DEFAULT_VALUES = {"emergency_number": "ui.emergency_number_default"}
+
+
 class _Values(dict):
-    """Placeholder values; an unknown placeholder is left as it was written."""
+    """Placeholder values; an unset one takes its locale default, an unknown one stays."""
+
+    def __init__(self, values: dict[str, str], locale: Locale):
+        super().__init__(values)
+        self.locale = locale
 
     def __missing__(self, key: str) -> str:
+        default = DEFAULT_VALUES.get(key)
+        if default and default in self.locale.texts:
+            return self.locale.texts[default]
         return "{" + key + "}"
 
 
@@ -96,7 +107,7 @@ class Catalog:
             raise ContentError([Problem("locales", 0, "no locale files found")])
         self.locales = locales
         self.default = default if default in locales else ("en" if "en" in locales else next(iter(locales)))
-        self._values: _Values = _Values()
+        self._values: dict[str, str] = {}
 
     @classmethod
     def load(cls, directory: Path, default: str = "en") -> Catalog:
@@ -135,12 +146,12 @@ class Catalog:
         loc = self.locales.get(lang or self.default) or self.locales[self.default]
         raw = loc.texts.get(key)
         if raw is None:
-            raw = self.locales[self.default].texts.get(key, key)
+            loc = self.locales[self.default]
+            raw = loc.texts.get(key, key)
         if "{" not in raw:
             return raw
-        merged = self._values if not values else _Values(self._values, **values)
         try:
-            return raw.format_map(merged)
+            return raw.format_map(_Values({**self._values, **values}, loc))
         except (ValueError, IndexError, AttributeError):
             return raw
 
