@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; errors become `file:line: message` lines and an exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return _run(args)
     except ContentError as exc:
@@ -82,8 +84,11 @@ def _run(args: argparse.Namespace) -> int:
         from bot.adapters.telegram import run_telegram
 
         settings = Settings.load(
-            store=args.store, webhook_url=args.webhook_url, webhook_listen=args.listen,
-            webhook_port=args.port, webhook_secret=args.secret_token,
+            store=args.store,
+            webhook_url=args.webhook_url,
+            webhook_listen=args.listen,
+            webhook_port=args.port,
+            webhook_secret=args.secret_token,
         )
         return run_telegram(settings)
     raise AssertionError(args.command)

@@ -31,7 +31,9 @@ def graph(settings: Settings, flow_id: str, fmt: str) -> int:
     flow = content.flows.get(flow_id)
     if flow is None:
         known = ", ".join(sorted(content.flows)) or "none"
-        raise ContentError([Problem(str(settings.flows_dir), 0, f"no flow named '{flow_id}' (flows: {known})")])
+        raise ContentError(
+            [Problem(str(settings.flows_dir), 0, f"no flow named '{flow_id}' (flows: {known})")]
+        )
     errors = [p for p in content.errors if p.path.startswith(str(settings.flows_dir.name))]
     if errors:
         raise ContentError(errors)

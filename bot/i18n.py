@@ -64,7 +64,9 @@ def _flatten(data: LDict, prefix: str, loc: Locale, problems: list[Problem]) -> 
             _flatten(value, full + ".", loc, problems)
         elif isinstance(value, str):
             if full in loc.texts:
-                problems.append(Problem(loc.path, line, f"duplicate key '{full}' (first at line {loc.lines[full]})"))
+                problems.append(
+                    Problem(loc.path, line, f"duplicate key '{full}' (first at line {loc.lines[full]})")
+                )
             elif not value.strip():
                 problems.append(Problem(loc.path, line, f"'{full}' is empty"))
             else:
@@ -121,7 +123,7 @@ class Catalog:
     @property
     def languages(self) -> list[str]:
         """Supported language codes, the default first."""
-        return [self.default] + sorted(k for k in self.locales if k != self.default)
+        return [self.default, *sorted(k for k in self.locales if k != self.default)]
 
     def set_values(self, **values: str) -> None:
         """Set the values of placeholders used in texts (e.g. emergency_number)."""

@@ -93,15 +93,31 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
                     out.append(Problem(loc.path, line, f"'{key}' is not in {base.path}"))
                 elif names != placeholders(base.texts[key]):
                     want = ", ".join(sorted(placeholders(base.texts[key]))) or "none"
-                    out.append(Problem(loc.path, line, f"'{key}': placeholders differ from {base.path} ({want})"))
+                    out.append(
+                        Problem(loc.path, line, f"'{key}': placeholders differ from {base.path} ({want})")
+                    )
             role = used.get(key, ("", 0, ""))[2]
             if role == "label" and utf16_len(text) > BUTTON_LABEL_LIMIT:
-                out.append(Problem(loc.path, line, f"'{key}': a button label of {utf16_len(text)} characters (UTF-16) is cut off on a phone; keep it under {BUTTON_LABEL_LIMIT}"))
+                out.append(
+                    Problem(
+                        loc.path,
+                        line,
+                        f"'{key}': a button label of {utf16_len(text)} characters (UTF-16) is cut off on a phone; keep it under {BUTTON_LABEL_LIMIT}",
+                    )
+                )
             elif utf16_len(text) > TELEGRAM_TEXT_LIMIT:
-                out.append(Problem(loc.path, line, f"'{key}': {utf16_len(text)} UTF-16 units, over Telegram's {TELEGRAM_TEXT_LIMIT}"))
+                out.append(
+                    Problem(
+                        loc.path,
+                        line,
+                        f"'{key}': {utf16_len(text)} UTF-16 units, over Telegram's {TELEGRAM_TEXT_LIMIT}",
+                    )
+                )
     for key in sorted(set(base.texts) - set(used)):
         if not key.startswith("ui."):
-            out.append(Problem(base.path, base.lines[key], f"key '{key}' is not used by any flow", warning=True))
+            out.append(
+                Problem(base.path, base.lines[key], f"key '{key}' is not used by any flow", warning=True)
+            )
     return out
 
 

@@ -13,16 +13,42 @@ LANGUAGE_MENU = "language"
 
 # Every key the engine itself needs; lint checks that each locale has them.
 UI_KEYS = (
-    "ui.unknown", "ui.unknown_command", "ui.stale", "ui.back_at_start", "ui.restarted",
-    "ui.welcome_back", "ui.help", "ui.emergency", "ui.forgotten", "ui.flow_changed",
-    "ui.language_question", "ui.language_set", "ui.outcome_only", "ui.next_step",
+    "ui.unknown",
+    "ui.unknown_command",
+    "ui.stale",
+    "ui.back_at_start",
+    "ui.restarted",
+    "ui.welcome_back",
+    "ui.help",
+    "ui.emergency",
+    "ui.forgotten",
+    "ui.flow_changed",
+    "ui.language_question",
+    "ui.language_set",
+    "ui.outcome_only",
+    "ui.next_step",
     "ui.emergency_number_default",
-    "ui.outcome.do", "ui.outcome.avoid", "ui.outcome.worse",
-    "ui.sources.title", "ui.why.title", "ui.why.led_to", "ui.summary.title", "ui.summary.date",
-    "ui.summary.advice", "ui.summary.note",
-    "ui.action.sources", "ui.action.why", "ui.action.summary", "ui.action.restart",
-    "ui.cmd.start", "ui.cmd.restart", "ui.cmd.back", "ui.cmd.help", "ui.cmd.emergency",
-    "ui.cmd.language", "ui.cmd.forget",
+    "ui.outcome.do",
+    "ui.outcome.avoid",
+    "ui.outcome.worse",
+    "ui.sources.title",
+    "ui.why.title",
+    "ui.why.led_to",
+    "ui.summary.title",
+    "ui.summary.date",
+    "ui.summary.advice",
+    "ui.summary.note",
+    "ui.action.sources",
+    "ui.action.why",
+    "ui.action.summary",
+    "ui.action.restart",
+    "ui.cmd.start",
+    "ui.cmd.restart",
+    "ui.cmd.back",
+    "ui.cmd.help",
+    "ui.cmd.emergency",
+    "ui.cmd.language",
+    "ui.cmd.forget",
     *(f"disposition.{d}" for d in ("emergency", "urgent", "same_day", "routine", "self_care")),
     *(f"disposition_name.{d}" for d in ("emergency", "urgent", "same_day", "routine", "self_care")),
 )
@@ -37,7 +63,8 @@ class Renderer:
         self.catalog = catalog
         self._cache: dict[tuple[str, str], Reply] = {}
         self._static = {
-            nid for nid, n in flow.nodes.items()
+            nid
+            for nid, n in flow.nodes.items()
             if not n.is_outcome and all(o.when is None for o in n.options)
         }
 
@@ -56,9 +83,7 @@ class Renderer:
             cached = self._cache.get(cache_key)
             if cached is not None:
                 return cached
-        options = tuple(
-            Option(o.id, self.t(lang, o.label)) for o in node.options if holds(o.when, answers)
-        )
+        options = tuple(Option(o.id, self.t(lang, o.label)) for o in node.options if holds(o.when, answers))
         reply = Reply("question", node.id, self.t(lang, node.ask), options)
         if node.id in self._static:
             self._cache[cache_key] = reply

@@ -51,7 +51,10 @@ def run_console(settings: Settings, *, user: str, lang: str | None, jsonl: bool)
     engine = build_engine(settings)
     if lang and engine.catalog.supported(lang) is None:
         languages = ", ".join(engine.catalog.languages)
-        print(f"note: language '{lang}' is not available ({languages}); using {engine.catalog.default}", file=sys.stderr)
+        print(
+            f"note: language '{lang}' is not available ({languages}); using {engine.catalog.default}",
+            file=sys.stderr,
+        )
     chat = ConsoleChat(engine, user=user, lang=lang, jsonl=jsonl, out=sys.stdout)
     loop = asyncio.new_event_loop()
     try:

@@ -51,7 +51,13 @@ def _check_node(flow: Flow, node: Node) -> list[Problem]:
     for opt in node.options:
         size = len(callback_data(node.id, opt.id).encode())
         if size > CALLBACK_LIMIT:
-            out.append(_err(node, opt.line, f"option '{opt.id}': callback data is {size} bytes, Telegram allows {CALLBACK_LIMIT}"))
+            out.append(
+                _err(
+                    node,
+                    opt.line,
+                    f"option '{opt.id}': callback data is {size} bytes, Telegram allows {CALLBACK_LIMIT}",
+                )
+            )
         out += _check_condition(flow, node, opt.when, opt.line)
         if not opt.next:
             out.append(_err(node, opt.line, f"option '{opt.id}' has no 'next'"))
@@ -105,7 +111,9 @@ def _check_reach(flow: Flow) -> list[Problem]:
                 todo.append(prev)
     for nid in sorted(seen - can_finish):
         node = flow.nodes[nid]
-        out.append(_err(node, 0, "no outcome can be reached from here (a dead end or a loop with no way out)"))
+        out.append(
+            _err(node, 0, "no outcome can be reached from here (a dead end or a loop with no way out)")
+        )
     if out:
         return out
     reached: set[str] = set()
@@ -118,14 +126,28 @@ def _check_reach(flow: Flow) -> list[Problem]:
                 out.append(_err(node, 0, f"dead end: no option is offered after {given}"))
             else:
                 opt = node.option(found.option)
-                out.append(_err(node, opt.line if opt else 0, f"option '{found.option}': no branch of 'next' matches after {given}"))
+                out.append(
+                    _err(
+                        node,
+                        opt.line if opt else 0,
+                        f"option '{found.option}': no branch of 'next' matches after {given}",
+                    )
+                )
         elif isinstance(found, Path):
             paths += 1
             reached.update(n for n, _ in found.answers)
             reached.add(found.outcome)
     if paths >= MAX_PATHS:
-        out.append(Problem(flow.start_at[0], flow.start_at[1], f"more than {MAX_PATHS} paths: the flow is too large to check"))
+        out.append(
+            Problem(
+                flow.start_at[0],
+                flow.start_at[1],
+                f"more than {MAX_PATHS} paths: the flow is too large to check",
+            )
+        )
     for nid in sorted(seen - reached):
         if not any(p.message.startswith(f"node '{nid}'") for p in out):
-            out.append(_err(flow.nodes[nid], 0, "never reached: the conditions on the way here never all hold"))
+            out.append(
+                _err(flow.nodes[nid], 0, "never reached: the conditions on the way here never all hold")
+            )
     return list(dict.fromkeys(out))

@@ -105,8 +105,10 @@ class _Reader:
                 continue
             if isinstance(allowed, str):
                 allowed = [allowed]
-            if not isinstance(allowed, list) or not allowed or not all(
-                isinstance(a, str) and _ID.match(a) for a in allowed
+            if (
+                not isinstance(allowed, list)
+                or not allowed
+                or not all(isinstance(a, str) and _ID.match(a) for a in allowed)
             ):
                 self.error(nline, f"{where}: condition on '{node}' must list option ids")
                 continue
@@ -212,10 +214,15 @@ def _build_node(
     if kind == "outcome":
         items = {sec: _items(r, body, sec, where) for sec in ("do", "avoid", "worse")}
         return Node(
-            nid, "outcome", r.path, line,
+            nid,
+            "outcome",
+            r.path,
+            line,
             disposition=r.scalar(body, "outcome", "disposition", where) or "",
             title=r.scalar(body, "title", "key", where) or "",
-            do=items["do"], avoid=items["avoid"], worse=items["worse"],
+            do=items["do"],
+            avoid=items["avoid"],
+            worse=items["worse"],
         )
     options = _options(r, body, where, params)
     numbers = []
@@ -235,9 +242,13 @@ def _build_node(
                         r.error(iline, f"{where}: range min {lo} is above max {hi}")
                     numbers.append(NumberRange(lo, hi, opt, iline))
     return Node(
-        nid, "question", r.path, line,
+        nid,
+        "question",
+        r.path,
+        line,
         ask=r.scalar(body, "ask", "key", where) or "",
-        options=tuple(options), numbers=tuple(numbers),
+        options=tuple(options),
+        numbers=tuple(numbers),
         numbers_error=r.scalar(body, "numbers_error", "key", where) or "",
         summary=r.scalar(body, "summary", "key", where) or "",
     )
@@ -328,7 +339,7 @@ def _expand_use(
     if name not in subflows:
         r.error(body.line_of("use"), f"{where}: unknown sub-flow '{name}'")
         return []
-    sub, sline, spath = subflows[name]
+    sub, _sline, spath = subflows[name]
     sr = _Reader(spath)
     params = frozenset(sr.id_list(sub, "params", f"sub-flow '{name}'"))
     given = body.get("with") or LDict()
@@ -439,13 +450,23 @@ def _assemble(fid: str, contents: list[_FileContent]) -> tuple[Flow, list[Proble
         problems.extend(r.problems)
         for name, (body, line) in c.subflows.items():
             if name in subflows:
-                problems.append(Problem(c.path, line, f"duplicate sub-flow '{name}' (first at {subflows[name][2]}:{subflows[name][1]})"))
+                problems.append(
+                    Problem(
+                        c.path,
+                        line,
+                        f"duplicate sub-flow '{name}' (first at {subflows[name][2]}:{subflows[name][1]})",
+                    )
+                )
             elif isinstance(body, LDict):
                 subflows[name] = (body, line, c.path)
         for sid, src in c.sources.items():
             if sid in flow.sources:
                 first = flow.sources[sid]
-                problems.append(Problem(c.path, src.line, f"duplicate source '{sid}' (first at {first.file}:{first.line})"))
+                problems.append(
+                    Problem(
+                        c.path, src.line, f"duplicate source '{sid}' (first at {first.file}:{first.line})"
+                    )
+                )
             else:
                 flow.sources[sid] = src
     for c in contents:

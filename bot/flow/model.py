@@ -14,10 +14,7 @@ class Condition:
 
     def holds(self, answers: Mapping[str, str]) -> bool:
         """True when each tested node's latest answer is one of the allowed ids."""
-        for node, allowed in self.tests:
-            if answers.get(node) not in allowed:
-                return False
-        return True
+        return all(answers.get(node) in allowed for node, allowed in self.tests)
 
     def __str__(self) -> str:
         return " and ".join(f"{n} in [{', '.join(sorted(a))}]" for n, a in self.tests)

@@ -17,7 +17,7 @@ def open_store(url: str) -> SessionStore:
     if url.startswith("memory://"):
         return MemoryStore()
     if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if not path:
             raise ConfigError(f"store URL '{url}' names no file")
         return SQLiteStore(Path(path))
