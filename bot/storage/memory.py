@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy deep enough that neither side can change the other's answers list."""
+    out = dict(data)
+    if isinstance(out.get("a"), list):
+        out["a"] = [list(a) for a in out["a"]]
+    return out
+
+
 class MemoryStore:
-    """Sessions in a dict; each put stores a copy so callers cannot change it later."""
+    """Sessions in a dict; what is put and what is got are copies."""
 
     def __init__(self) -> None:
         self._data: dict[str, dict[str, Any]] = {}
@@ -14,11 +22,11 @@ class MemoryStore:
     async def get(self, key: str) -> dict[str, Any] | None:
         """The stored session for `key`, or None."""
         data = self._data.get(key)
-        return None if data is None else {**data, "a": list(data["a"])} if "a" in data else dict(data)
+        return None if data is None else _copy(data)
 
     async def put(self, key: str, data: dict[str, Any]) -> None:
         """Store (replace) the session for `key`."""
-        self._data[key] = {**data, "a": list(data["a"])} if "a" in data else dict(data)
+        self._data[key] = _copy(data)
 
     async def delete(self, key: str) -> None:
         """Forget everything stored for `key`."""
