@@ -22,7 +22,9 @@ def test_lint_clean_content_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lint_errors_exit_1_with_file_and_line(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "flows").mkdir()
-    (tmp_path / "flows" / "t.yaml").write_text("flow: triage\nstart: a\nnodes:\n  a:\n    ask: q.a\n    options:\n      - {id: x, next: nowhere}\n")
+    (tmp_path / "flows" / "t.yaml").write_text(
+        "flow: triage\nstart: a\nnodes:\n  a:\n    ask: q.a\n    options:\n      - {id: x, next: nowhere}\n"
+    )
     code = main(["lint", "--flows", str(tmp_path / "flows"), "--locales", str(MINI / "locales")])
     err = capsys.readouterr().err
     assert code == 1

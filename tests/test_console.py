@@ -46,7 +46,14 @@ def test_jsonl_walk_to_an_outcome_follows_the_contract() -> None:
         assert list(m) == KEYS
         assert m["kind"] in ("info", "question", "outcome", "error")
         assert all(list(o) == ["id", "label"] for o in m["options"])
-    assert [m["node"] for m in messages] == ["disclaimer", "status", "location", "flags_calf", "sev_calf", "out_calf_self_care"]
+    assert [m["node"] for m in messages] == [
+        "disclaimer",
+        "status",
+        "location",
+        "flags_calf",
+        "sev_calf",
+        "out_calf_self_care",
+    ]
     assert messages[0]["disposition"] is None
     assert messages[-1]["kind"] == "outcome"
     assert messages[-1]["disposition"] == "self_care"
@@ -65,10 +72,13 @@ def test_jsonl_bad_input_back_and_emergency() -> None:
     assert kinds == [
         ("question", "disclaimer"),
         ("question", "status"),
-        ("error", "status"), ("question", "status"),
+        ("error", "status"),
+        ("question", "status"),
         ("question", "disclaimer"),
-        ("info", "disclaimer"), ("question", "disclaimer"),
-        ("error", "disclaimer"), ("question", "disclaimer"),
+        ("info", "disclaimer"),
+        ("question", "disclaimer"),
+        ("error", "disclaimer"),
+        ("question", "disclaimer"),
     ]
 
 
@@ -122,7 +132,12 @@ def test_interactive_mode_numbers_options() -> None:
     env = {**os.environ, "BOT_FLOWS_DIR": str(MINI / "flows"), "BOT_LOCALES_DIR": str(MINI / "locales")}
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--store", "memory://"],
-        input="agree\n", capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        input="agree\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
     )
     assert proc.returncode == 0
     assert "  1. Pregnant, up to 12 weeks" in proc.stdout
@@ -138,12 +153,17 @@ def test_ctrl_c_exits_without_a_traceback() -> None:
     env = {**os.environ, "BOT_FLOWS_DIR": str(MINI / "flows"), "BOT_LOCALES_DIR": str(MINI / "locales")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "console", "--store", "memory://"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
     assert proc.stdout is not None
     proc.stdout.readline()  # the disclaimer has been printed: the chat is waiting for input
     time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "Traceback" not in err

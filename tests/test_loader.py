@@ -11,7 +11,9 @@ from bot.lint import check_content
 from tests.helpers import MINI
 
 ENGINE_TEXTS = (MINI / "locales" / "en.yaml").read_text().split("# --- content")[0]
-LOCALE = ENGINE_TEXTS + """\
+LOCALE = (
+    ENGINE_TEXTS
+    + """\
 q:
   a: "Question A?"
   b: "Question B?"
@@ -24,6 +26,7 @@ out:
 adv:
   tip: "A tip."
 """
+)
 
 GOOD = """\
 flow: triage
@@ -79,8 +82,14 @@ def test_good_content_is_clean(tmp_path: Path) -> None:
     ("broken", "expected"),
     [
         ("x: [1, 2\n", "flows/t.yaml:2: YAML syntax error"),
-        ("flow: triage\nnodes:\n  a:\n    ask: q.a\n    ask: q.b\n", "flows/t.yaml:5: duplicate key 'ask' (first at line 4)"),
-        ("flow: triage\nstart: !!python/object/apply:os.system [ls]\n", "flows/t.yaml:2: unsupported YAML tag"),
+        (
+            "flow: triage\nnodes:\n  a:\n    ask: q.a\n    ask: q.b\n",
+            "flows/t.yaml:5: duplicate key 'ask' (first at line 4)",
+        ),
+        (
+            "flow: triage\nstart: !!python/object/apply:os.system [ls]\n",
+            "flows/t.yaml:2: unsupported YAML tag",
+        ),
         ("flow: triage\nstart: !!python/name:os.system\n", "flows/t.yaml:2: unsupported YAML tag"),
         ("   \n", "flows/t.yaml:1: empty file"),
         ("# only a comment\n", "flows/t.yaml:1: empty file"),
@@ -111,26 +120,62 @@ def _broken(old: str, new: str) -> str:
     ("old", "new", "expected"),
     [
         # unknown key, with a suggestion
-        ("    ask: q.b\n", "    ask: q.b\n    optons: []\n", "flows/t.yaml:13: node 'b': unknown key 'optons' (did you mean 'options'?)"),
+        (
+            "    ask: q.b\n",
+            "    ask: q.b\n    optons: []\n",
+            "flows/t.yaml:13: node 'b': unknown key 'optons' (did you mean 'options'?)",
+        ),
         # missing key
-        ("      - {id: none, next: done}\n", "      - {id: none}\n", "flows/t.yaml:14: node 'b' option: missing key 'next'"),
+        (
+            "      - {id: none, next: done}\n",
+            "      - {id: none}\n",
+            "flows/t.yaml:14: node 'b' option: missing key 'next'",
+        ),
         # mistyped key
-        ("    ask: q.b\n", "    ask: 5\n", "flows/t.yaml:12: node 'b': 'ask' must be a locale key like q.status, got 5"),
+        (
+            "    ask: q.b\n",
+            "    ask: 5\n",
+            "flows/t.yaml:12: node 'b': 'ask' must be a locale key like q.status, got 5",
+        ),
         # dangling next
-        ("{id: y, next: done}", "{id: y, next: finish}", "flows/t.yaml:10: node 'a': option 'y': next 'finish' does not exist"),
+        (
+            "{id: y, next: done}",
+            "{id: y, next: finish}",
+            "flows/t.yaml:10: node 'a': option 'y': next 'finish' does not exist",
+        ),
         # duplicate option ids
-        ("      - {id: y, next: done}\n", "      - {id: y, next: done}\n      - {id: x, next: done}\n", "flows/t.yaml:11: node 'a' option 'x': duplicate option id (first at line 9)"),
+        (
+            "      - {id: y, next: done}\n",
+            "      - {id: y, next: done}\n      - {id: x, next: done}\n",
+            "flows/t.yaml:11: node 'a' option 'x': duplicate option id (first at line 9)",
+        ),
         # outcome without a disposition
         ("    outcome: self_care\n", "", "flows/t.yaml:16: node 'done': an outcome needs a disposition"),
         # a disposition that does not exist
-        ("outcome: self_care", "outcome: relax", "flows/t.yaml:16: node 'done': 'outcome' must be one of emergency, urgent, same_day, routine, self_care, got 'relax'"),
+        (
+            "outcome: self_care",
+            "outcome: relax",
+            "flows/t.yaml:16: node 'done': 'outcome' must be one of emergency, urgent, same_day, routine, self_care, got 'relax'",
+        ),
         # ids outside [a-z0-9_]
         ("  b:\n", "  B-node:\n", "flows/t.yaml:11: nodes: 'B-node' is not an id (use a-z, 0-9 and _)"),
-        ("{id: none, next: done}", "{id: Nope, next: done}", "flows/t.yaml:14: node 'b': 'id' must be an id of a-z, 0-9 and _, got 'Nope'"),
+        (
+            "{id: none, next: done}",
+            "{id: Nope, next: done}",
+            "flows/t.yaml:14: node 'b': 'id' must be an id of a-z, 0-9 and _, got 'Nope'",
+        ),
         # unknown source
-        ("source: src}", "source: nhs}", "flows/t.yaml:18: node 'done': advice 'adv.tip': unknown source 'nhs'"),
+        (
+            "source: src}",
+            "source: nhs}",
+            "flows/t.yaml:18: node 'done': advice 'adv.tip': unknown source 'nhs'",
+        ),
         # reserved id
-        ("{id: y, next: done}", "{id: restart, next: done}", "flows/t.yaml:10: node 'a' option 'restart': 'restart' is reserved"),
+        (
+            "{id: y, next: done}",
+            "{id: restart, next: done}",
+            "flows/t.yaml:10: node 'a' option 'restart': 'restart' is reserved",
+        ),
     ],
 )
 def test_broken_keys(tmp_path: Path, old: str, new: str, expected: str) -> None:
@@ -166,12 +211,20 @@ def test_loop_with_no_way_out(tmp_path: Path) -> None:
     text = _broken("{id: none, next: done}", "{id: none, next: c}")
     text += "  c:\n    ask: q.a\n    options:\n      - {id: x, next: b}\n"
     lines = only_errors(lint(tmp_path, {"t.yaml": text}))
-    assert "flows/t.yaml:11: node 'b': no outcome can be reached from here (a dead end or a loop with no way out)" in lines
-    assert "flows/t.yaml:19: node 'c': no outcome can be reached from here (a dead end or a loop with no way out)" in lines
+    assert (
+        "flows/t.yaml:11: node 'b': no outcome can be reached from here (a dead end or a loop with no way out)"
+        in lines
+    )
+    assert (
+        "flows/t.yaml:19: node 'c': no outcome can be reached from here (a dead end or a loop with no way out)"
+        in lines
+    )
 
 
 def test_loop_with_a_way_out_is_fine(tmp_path: Path) -> None:
-    text = _broken("      - {id: none, next: done}\n", "      - {id: none, next: done}\n      - {id: x, next: a}\n")
+    text = _broken(
+        "      - {id: none, next: done}\n", "      - {id: none, next: done}\n      - {id: x, next: a}\n"
+    )
     assert only_errors(lint(tmp_path, {"t.yaml": text})) == []
 
 

@@ -30,7 +30,12 @@ async def test_put_then_get_round_trips_through_json(store) -> None:
     data = await store.get("k")
     assert json.loads(json.dumps(data)) == data
     back = Session.from_dict(data)
-    assert (back.state, back.version, back.answers, back.lang) == ("status", "abc", [("disclaimer", "agree")], "en")
+    assert (back.state, back.version, back.answers, back.lang) == (
+        "status",
+        "abc",
+        [("disclaimer", "agree")],
+        "en",
+    )
 
 
 async def test_put_replaces(store) -> None:
@@ -58,8 +63,14 @@ async def test_delete(store) -> None:
 
 
 async def test_sessions_are_small(store) -> None:
-    answers = [("disclaimer", "agree"), ("status", "breastfeeding"), ("location", "hand_numbness"),
-               ("flags_hand_numbness", "none"), ("sev_hand_numbness", "moderate"), ("sev_hand_numbness__lasting", "yes")]
+    answers = [
+        ("disclaimer", "agree"),
+        ("status", "breastfeeding"),
+        ("location", "hand_numbness"),
+        ("flags_hand_numbness", "none"),
+        ("sev_hand_numbness", "moderate"),
+        ("sev_hand_numbness__lasting", "yes"),
+    ]
     session = Session("out_hand_numbness_routine", "0123456789ab", answers, lang="zh")
     size = len(json.dumps(session.to_dict(), separators=(",", ":")))
     assert size < 400
