@@ -1,0 +1,61 @@
+"""The offline commands: lint and graph."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.errors import ContentError, Problem
+from bot.flow.check import check_flow
+from bot.flow.compiler import compile_flow
+from bot.flow.loader import load_flows
+from bot.flow.model import Flow
+from bot.lint import check_content
+from bot.report import clinical_table, paths_text
+from bot.settings import Settings
+
+
+def lint(settings: Settings) -> int:
+    """Print every problem in flows and locales; 0 when there is no error, else 1."""
+    content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
+    for problem in content.problems:
+        print(problem, file=sys.stderr)
+    if content.errors:
+        print(f"{len(content.errors)} error(s)", file=sys.stderr)
+        return 1
+    nodes = sum(len(f.nodes) for f in content.flows.values())
+    print(f"ok: {len(content.flows)} flow(s), {nodes} nodes, {len(content.locales)} language(s)")
+    return 0
+
+
+def _checked_flow(settings: Settings, flow_id: str) -> Flow:
+    """Load one flow and raise on any structural error in it (locales do not matter here)."""
+    flows, problems = load_flows(settings.flows_dir)
+    if flow_id not in flows:
+        known = ", ".join(sorted(flows)) or "none"
+        problems.append(Problem(str(settings.flows_dir), 0, f"no flow named '{flow_id}' (flows: {known})"))
+        raise ContentError(problems)
+    problems += check_flow(flows[flow_id])
+    if any(not p.warning for p in problems):
+        raise ContentError(problems)
+    return flows[flow_id]
+
+
+def graph(settings: Settings, flow_id: str, fmt: str) -> int:
+    """Print the flow's diagram, drawn by transitions from the compiled machine."""
+    from transitions.extensions import GraphMachine
+
+    flow = _checked_flow(settings, flow_id)
+    engine = "mermaid" if fmt == "mermaid" else "graphviz"
+    machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow_id, show_conditions=True)
+    machine.add_model(type("Diagram", (), {})())
+    graph = machine.get_combined_graph()
+    text = graph.draw(None) if fmt == "mermaid" else graph.source
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def paths(settings: Settings, flow_id: str, *, table: bool = False) -> int:
+    """Print every root-to-outcome path, or the clinical table."""
+    flow = _checked_flow(settings, flow_id)
+    sys.stdout.write(clinical_table(flow) if table else paths_text(flow))
+    return 0
