@@ -194,6 +194,7 @@ class Engine:
         """Words that mark a number as weeks, and words that mark another unit (months, ago)."""
         cached = self._units.get(lang)
         if cached is None:
+
             def words(key: str) -> frozenset[str]:
                 return frozenset(w.strip().casefold() for w in self.catalog.text(lang, key).split(","))
 

@@ -332,8 +332,12 @@ async def test_command_menu_texts(engine) -> None:
 
 
 async def test_week_words_and_other_units(engine) -> None:
-    for typed, expected in [("24", "location"), ("week 9", "location"), ("I'm 30 weeks pregnant", "location"),
-                            ("28th week", "location")]:
+    for typed, expected in [
+        ("24", "location"),
+        ("week 9", "location"),
+        ("I'm 30 weeks pregnant", "location"),
+        ("28th week", "location"),
+    ]:
         chat = Chat(engine, key=typed)
         await chat.open()
         await chat.send("agree")
