@@ -1,0 +1,77 @@
+"""The console adapter: chat in a terminal, or JSON lines in and out for scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from bot.app import build_engine
+from bot.engine import Engine
+from bot.events import Incoming, Reply
+from bot.settings import Settings
+
+PROMPT = "> "
+
+
+def format_reply(reply: Reply) -> str:
+    """A message as the interactive console shows it: text, then numbered options."""
+    lines = [reply.text]
+    if reply.options:
+        lines.append("")
+        lines += [f"  {i}. {o.label}" for i, o in enumerate(reply.options, 1)]
+    return "\n".join(lines)
+
+
+class ConsoleChat:
+    """Feeds lines to the engine and writes its replies to an output stream."""
+
+    def __init__(self, engine: Engine, *, user: str, lang: str | None, jsonl: bool, out: TextIO):
+        self.engine = engine
+        self.key = f"console:{user}"
+        self.lang = lang
+        self.jsonl = jsonl
+        self.out = out
+
+    async def send(self, text: str | None) -> list[Reply]:
+        """Send one line (None = open the chat) and print the replies."""
+        replies = await self.engine.handle(Incoming(self.key, text=text, lang=self.lang))
+        for reply in replies:
+            if self.jsonl:
+                self.out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
+            else:
+                self.out.write("\n" + format_reply(reply) + "\n")
+        self.out.flush()
+        return replies
+
+
+def run_console(settings: Settings, *, user: str, lang: str | None, jsonl: bool) -> int:
+    """Run the console chat until end of input; Ctrl-C ends it quietly."""
+    engine = build_engine(settings)
+    if lang and engine.catalog.supported(lang) is None:
+        languages = ", ".join(engine.catalog.languages)
+        print(
+            f"note: language '{lang}' is not available ({languages}); using {engine.catalog.default}",
+            file=sys.stderr,
+        )
+    chat = ConsoleChat(engine, user=user, lang=lang, jsonl=jsonl, out=sys.stdout)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(chat.send(None))
+        while True:
+            if not jsonl and sys.stdin.isatty():
+                sys.stdout.write(PROMPT)
+                sys.stdout.flush()
+            line = sys.stdin.readline()
+            if not line:
+                break
+            loop.run_until_complete(chat.send(line.rstrip("\r\n")))
+    except KeyboardInterrupt:
+        if not jsonl:
+            sys.stdout.write("\n")
+        return 130
+    finally:
+        loop.run_until_complete(engine.store.close())
+        loop.close()
+    return 0

@@ -1,0 +1,94 @@
+"""The command line: console, telegram, lint, graph, paths, schema."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import ConfigError, ContentError
+from bot.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="mamaflow: self-care and triage chatbot")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("console", help="chat with the bot in this terminal")
+    c.add_argument("--lang", help="language code (default: BOT_LOCALE or en)")
+    c.add_argument("--store", help="session store URL (sqlite:///path.db, memory://)")
+    c.add_argument("--user", default="local", help="conversation id to use or resume (default: local)")
+    c.add_argument("--jsonl", action="store_true", help="JSON lines in and out, for scripts")
+
+    t = sub.add_parser("telegram", help="run the Telegram bot")
+    t.add_argument("--store", help="session store URL")
+    t.add_argument("--webhook-url", help="public HTTPS URL Telegram posts updates to (webhook mode)")
+    t.add_argument("--listen", help="address the webhook server listens on (default 127.0.0.1)")
+    t.add_argument("--port", type=int, help="port the webhook server listens on (default 8443)")
+    t.add_argument("--secret-token", help="secret Telegram sends with each webhook request")
+
+    lint = sub.add_parser("lint", help="check flows and locales")
+    lint.add_argument("--flows", type=Path, help="flows directory")
+    lint.add_argument("--locales", type=Path, help="locales directory")
+
+    g = sub.add_parser("graph", help="print a flow's diagram")
+    g.add_argument("flow", nargs="?", default=None, help="flow id (default: triage)")
+    g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    g.add_argument("--flows", type=Path, help="flows directory")
+
+    sub.add_parser("schema", help="print the JSON Schema of flow files")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; errors become `file:line: message` lines and an exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return _run(args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "lint":
+        from bot.commands import lint
+
+        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales)
+        return lint(settings)
+    if args.command == "graph":
+        from bot.commands import graph
+
+        settings = Settings.load(flows_dir=args.flows)
+        return graph(settings, args.flow or settings.flow, args.format)
+    if args.command == "schema":
+        from bot.flow.schema import schema_text
+
+        sys.stdout.write(schema_text())
+        return 0
+    if args.command == "console":
+        from bot.adapters.console import run_console
+
+        settings = Settings.load(store=args.store)
+        return run_console(settings, user=args.user, lang=args.lang, jsonl=args.jsonl)
+    if args.command == "telegram":
+        from bot.adapters.telegram import run_telegram
+
+        settings = Settings.load(
+            store=args.store,
+            webhook_url=args.webhook_url,
+            webhook_listen=args.listen,
+            webhook_port=args.port,
+            webhook_secret=args.secret_token,
+        )
+        return run_telegram(settings)
+    raise AssertionError(args.command)

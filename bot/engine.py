@@ -1,0 +1,293 @@
+"""The channel-agnostic core: `handle(incoming) -> replies`, one conversation turn at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+
+from bot.events import Incoming, Reply
+from bot.flow.compiler import compile_flow
+from bot.flow.model import Flow, Node, holds
+from bot.i18n import Catalog
+from bot.locks import KeyedLocks
+from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.session import Session
+from bot.storage.base import SessionStore
+
+log = logging.getLogger(__name__)
+_NUMBER = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+SAVE, DELETE, KEEP = "save", "delete", "keep"
+
+
+def _norm(text: str) -> str:
+    return _SPACES.sub(" ", text.strip()).casefold()
+
+
+class Engine:
+    """Runs one flow for many conversations; sessions are plain data in a store."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        catalog: Catalog,
+        store: SessionStore,
+        *,
+        emergency_number: str | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ):
+        self.flow = flow
+        self.catalog = catalog
+        self.store = store
+        self.machine = compile_flow(flow)
+        self._events = self.machine.events
+        self._locks = KeyedLocks()
+        self._today = today
+        self.render = Renderer(flow, catalog)
+        if emergency_number:
+            catalog.set_values(emergency_number=emergency_number)
+
+    # -- public -----------------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Apply one user action to its conversation and return the bot's messages."""
+        async with self._locks.hold(incoming.key):
+            raw = await self.store.get(incoming.key)
+            replies: list[Reply] = []
+            session, is_new = self._restore(raw, incoming, replies)
+            action = self._turn(session, incoming, replies, is_new)
+            if action == SAVE:
+                await self.store.put(incoming.key, session.to_dict())
+            elif action == DELETE:
+                await self.store.delete(incoming.key)
+            return replies
+
+    def commands(self, lang: str | None) -> list[tuple[str, str]]:
+        """The command menu (name, description) in a language, for a channel's menu."""
+        code = self.catalog.supported(lang) or self.catalog.default
+        return [(c, self.catalog.text(code, f"ui.cmd.{c}")) for c in COMMANDS]
+
+    # -- restoring --------------------------------------------------------------------------
+
+    def _new(self, lang: str | None) -> Session:
+        return Session(self.flow.start, self.flow.version, lang=lang)
+
+    def _restore(self, raw: dict | None, inc: Incoming, replies: list[Reply]) -> tuple[Session, bool]:
+        hint = self.catalog.supported(inc.lang)
+        if raw is None:
+            return self._new(hint), True
+        try:
+            session = Session.from_dict(raw)
+        except ValueError:
+            log.warning("stored session for a conversation was unreadable; starting afresh")
+            session = None
+        if session is not None and session.version == self.flow.version and session.state in self.flow.nodes:
+            return session, False
+        replayed = self._replay(session) if session is not None else None
+        if replayed is not None:
+            return replayed, False
+        lang = (session.lang if session else None) or hint
+        fresh = self._new(lang)
+        replies.append(self.render.message("info", fresh.state, self._lang(fresh), "ui.flow_changed"))
+        return fresh, True
+
+    def _replay(self, old: Session) -> Session | None:
+        """Re-apply stored answers to the current flow; None if they no longer lead there."""
+        session = Session(self.flow.start, self.flow.version, lang=old.lang)
+        for node_id, option in old.answers:
+            node = self.flow.nodes.get(node_id)
+            if session.state != node_id or node is None or not self._offered(node, session, option):
+                return None
+            if not self._events[option].trigger(session):
+                return None
+        return session if session.state == old.state else None
+
+    # -- one turn ---------------------------------------------------------------------------
+
+    def _lang(self, session: Session) -> str:
+        return session.lang if session.lang in self.catalog.locales else self.catalog.default
+
+    def _turn(self, s: Session, inc: Incoming, out: list[Reply], is_new: bool) -> str:
+        lang = self._lang(s)
+        if inc.option is not None:
+            return self._press(s, inc, out, lang)
+        text = inc.text.strip() if inc.text else ""
+        if not text:
+            out.append(self._full_prompt(s, lang))
+            return KEEP if is_new else SAVE
+        if text.startswith("/"):
+            return self._command(s, text, out, lang)
+        if s.menu == LANGUAGE_MENU:
+            code = self._match_language(text)
+            if code is None:
+                out.append(self.render.message("error", LANGUAGE_MENU, lang, "ui.unknown"))
+                out.append(self.render.language_menu(lang))
+                return SAVE
+            return self._set_language(s, code, out)
+        node = self.flow.nodes[s.state]
+        option = self._match(node, s, text, lang)
+        if option is None:
+            if node.numbers and node.numbers_error and _NUMBER.search(text):
+                out.append(self.render.message("error", node.id, lang, node.numbers_error))
+            else:
+                out.append(self.render.message("error", node.id, lang, "ui.unknown"))
+            out.append(self._prompt(s, lang))
+            return SAVE
+        return self._choose(s, node, option, out, lang)
+
+    def _press(self, s: Session, inc: Incoming, out: list[Reply], lang: str) -> str:
+        if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
+            return self._set_language(s, inc.option, out)
+        node = self.flow.nodes[s.state]
+        if s.menu is None and inc.node == s.state:
+            ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
+            if ok:
+                return self._choose(s, node, inc.option, out, lang)
+        out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
+        out.append(self._prompt(s, lang))
+        return SAVE
+
+    def _offered(self, node: Node, s: Session, option_id: str) -> bool:
+        opt = node.option(option_id)
+        return opt is not None and (opt.when is None or holds(opt.when, s.answered))
+
+    def _match(self, node: Node, s: Session, text: str, lang: str) -> str | None:
+        """The option a typed answer means: its number, its id or its label."""
+        if node.is_outcome:
+            choices = [(o.id, o.label) for o in self.render.actions(lang)]
+        else:
+            answers = s.answered
+            choices = [
+                (o.id, self.catalog.text(lang, o.label)) for o in node.options if holds(o.when, answers)
+            ]
+        typed = _norm(text)
+        if typed.isdigit() and 1 <= int(typed) <= len(choices):
+            return choices[int(typed) - 1][0]
+        for oid, label in choices:
+            if typed == oid or typed == _norm(label):
+                return oid
+        numbers = _NUMBER.findall(typed)
+        if node.numbers and len(numbers) == 1:
+            value = int(numbers[0])
+            for rng in node.numbers:
+                if rng.min <= value <= rng.max and self._offered(node, s, rng.option):
+                    return rng.option
+        return None
+
+    def _choose(self, s: Session, node: Node, option: str, out: list[Reply], lang: str) -> str:
+        if node.is_outcome:
+            return self._action(s, node, option, out, lang)
+        if not self._events[option].trigger(s):
+            out.append(self.render.message("error", node.id, lang, "ui.unknown"))
+            out.append(self._prompt(s, lang))
+            return SAVE
+        out.append(self._full_prompt(s, lang))
+        return SAVE
+
+    def _action(self, s: Session, node: Node, action: str, out: list[Reply], lang: str) -> str:
+        if action == "restart":
+            return self._restart(s, out, lang)
+        if action == "sources":
+            out.append(self.render.sources(node, lang, s.answered))
+        elif action == "why":
+            out.append(self.render.why(node, lang, s.answers))
+        else:
+            out.append(self.render.summary(node, lang, s.answers, self._today()))
+        return SAVE
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _command(self, s: Session, text: str, out: list[Reply], lang: str) -> str:
+        word = text[1:].split(maxsplit=1)[0].split("@", 1)[0].casefold() if len(text) > 1 else ""
+        node = self.flow.nodes[s.state]
+        if word in OUTCOME_ACTIONS and word != "restart":
+            if node.is_outcome and s.menu is None:
+                return self._action(s, node, word, out, lang)
+            out.append(self.render.message("error", s.state, lang, "ui.outcome_only"))
+        elif word == "restart" or (word == "start" and (node.is_outcome or not s.answers)):
+            if word == "start" and not s.answers:
+                s.menu = None
+                out.append(self._full_prompt(s, lang))
+                return SAVE
+            return self._restart(s, out, lang)
+        elif word == "start":
+            s.menu = None
+            out.append(self.render.message("info", s.state, lang, "ui.welcome_back"))
+        elif word == "back":
+            return self._back(s, out, lang)
+        elif word == "help":
+            out.append(self.render.message("info", s.menu or s.state, lang, "ui.help"))
+        elif word == "emergency":
+            out.append(self._emergency(s, lang))
+        elif word == "language":
+            s.menu = LANGUAGE_MENU
+            out.append(self.render.language_menu(lang))
+            return SAVE
+        elif word == "forget":
+            out.append(self.render.message("info", self.flow.start, lang, "ui.forgotten"))
+            fresh = self._new(None)
+            out.append(self._full_prompt(fresh, self._lang(fresh)))
+            return DELETE
+        else:
+            out.append(self.render.message("error", s.menu or s.state, lang, "ui.unknown_command"))
+        out.append(self._prompt(s, lang))
+        return SAVE
+
+    def _emergency(self, s: Session, lang: str) -> Reply:
+        return self.render.message("info", s.menu or s.state, lang, "ui.emergency")
+
+    def _restart(self, s: Session, out: list[Reply], lang: str) -> str:
+        s.answers.clear()
+        s.state, s.menu, s.version = self.flow.start, None, self.flow.version
+        out.append(self.render.message("info", s.state, lang, "ui.restarted"))
+        out.append(self._full_prompt(s, lang))
+        return SAVE
+
+    def _back(self, s: Session, out: list[Reply], lang: str) -> str:
+        if s.menu is not None:
+            s.menu = None
+        elif not s.answers:
+            out.append(self.render.message("error", s.state, lang, "ui.back_at_start"))
+        else:
+            s.state = s.answers.pop()[0]
+        out.append(self._prompt(s, lang))
+        return SAVE
+
+    # -- language ---------------------------------------------------------------------------
+
+    def _match_language(self, text: str) -> str | None:
+        typed = _norm(text)
+        langs = self.catalog.languages
+        if typed.isdigit() and 1 <= int(typed) <= len(langs):
+            return langs[int(typed) - 1]
+        for code in langs:
+            if typed in (code, _norm(self.catalog.locales[code].name)):
+                return code
+        return None
+
+    def _set_language(self, s: Session, code: str, out: list[Reply]) -> str:
+        s.lang, s.menu = code, None
+        out.append(self.render.message("info", s.state, code, "ui.language_set"))
+        out.append(self._prompt(s, code))
+        return SAVE
+
+    # -- prompts ----------------------------------------------------------------------------
+
+    def _prompt(self, s: Session, lang: str) -> Reply:
+        """What the user is being asked now (short form at an outcome)."""
+        if s.menu == LANGUAGE_MENU:
+            return self.render.language_menu(lang)
+        node = self.flow.nodes[s.state]
+        if node.is_outcome:
+            return self.render.next_step(node, lang)
+        return self.render.question(node, lang, s.answered)
+
+    def _full_prompt(self, s: Session, lang: str) -> Reply:
+        """Like `_prompt`, but an outcome is shown in full."""
+        node = self.flow.nodes[s.state]
+        if s.menu is None and node.is_outcome:
+            return self.render.outcome(node, lang, s.answered)
+        return self._prompt(s, lang)

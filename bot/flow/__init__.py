@@ -1,0 +1,1 @@
+"""Flows: the format, loading and validation, compiling into transitions machines."""

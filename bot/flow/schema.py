@@ -1,0 +1,86 @@
+"""The JSON Schema of flow files, generated from the format definition in `spec`."""
+
+from __future__ import annotations
+
+import json
+
+from bot.flow.spec import (
+    DISPOSITIONS,
+    ID_PATTERN,
+    KEY_PATTERN,
+    NODE_KINDS,
+    SHAPES,
+    TARGET_PATTERN,
+    Field,
+)
+
+_SCALARS = {
+    "id": {"type": "string", "pattern": ID_PATTERN},
+    "key": {"type": "string", "pattern": KEY_PATTERN},
+    "target": {"type": "string", "pattern": TARGET_PATTERN},
+    "text": {"type": "string", "minLength": 1},
+    "url": {"type": "string", "pattern": "^https?://"},
+    "int": {"type": "integer"},
+    "disposition": {"enum": list(DISPOSITIONS)},
+}
+
+
+def _ref(shape: str) -> dict:
+    return {"$ref": f"#/$defs/{shape}"}
+
+
+def _field(field: Field) -> dict:
+    t = field.type
+    if t in _SCALARS:
+        out = dict(_SCALARS[t])
+    elif t == "condition":
+        out = _ref("condition")
+    elif t == "next":
+        out = {"oneOf": [_SCALARS["target"], {"type": "array", "minItems": 1, "items": _ref("branch")}]}
+    elif t.startswith("["):
+        inner = t[1:-1]
+        items = _SCALARS[inner] if inner in _SCALARS else _ref(inner)
+        out = {"type": "array", "minItems": 1, "items": items}
+    else:
+        inner = t[1:-1]
+        values = _SCALARS[inner] if inner in _SCALARS else _ref(inner)
+        out = {"type": "object", "propertyNames": _SCALARS["id"], "additionalProperties": values}
+    if field.doc:
+        out["description"] = field.doc
+    return out
+
+
+def _object(shape: str) -> dict:
+    fields = SHAPES[shape]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [k for k, f in fields.items() if f.required],
+        "properties": {k: _field(f) for k, f in fields.items()},
+    }
+
+
+def json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) that every flow file satisfies."""
+    defs = {name: _object(name) for name in SHAPES if name != "file"}
+    defs["node"] = {"oneOf": [_ref(kind) for kind in NODE_KINDS]}
+    defs["condition"] = {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": _SCALARS["id"],
+        "additionalProperties": {"type": "array", "minItems": 1, "items": _SCALARS["id"]},
+    }
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/mamaflow/mamaflow/flows/flow.schema.json",
+        "title": "mamaflow flow file",
+        "description": "A conversation flow: questions, options and outcomes (see docs/flow-format.md).",
+    }
+    schema.update(_object("file"))
+    schema["$defs"] = defs
+    return schema
+
+
+def schema_text() -> str:
+    """The schema as the text committed in flows/flow.schema.json."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

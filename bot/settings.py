@@ -1,0 +1,57 @@
+"""Settings: flags first, then environment variables, then defaults. The only reader of os.environ."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_STORE = "sqlite:///data/mamaflow.db"
+DEFAULT_API = "https://api.telegram.org"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; the token is kept out of repr so it never reaches a log."""
+
+    store: str = DEFAULT_STORE
+    locale: str = "en"
+    emergency_number: str | None = None
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_url: str = DEFAULT_API
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    flows_dir: Path = ROOT / "flows"
+    locales_dir: Path = ROOT / "locales"
+    flow: str = "triage"
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
+        """Build settings from flags (None means not given), then `env` (os.environ)."""
+        env = os.environ if env is None else env
+
+        def pick(flag: str, var: str, default: object) -> object:
+            value = flags.get(flag)
+            if value is not None:
+                return value
+            value = env.get(var, "").strip()
+            return value if value else default
+
+        port = pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443)
+        return cls(
+            store=str(pick("store", "BOT_STORE", DEFAULT_STORE)),
+            locale=str(pick("locale", "BOT_LOCALE", "en")),
+            emergency_number=pick("emergency_number", "BOT_EMERGENCY_NUMBER", None),  # type: ignore[arg-type]
+            telegram_token=pick("telegram_token", "TELEGRAM_BOT_TOKEN", None),  # type: ignore[arg-type]
+            telegram_api_url=str(pick("telegram_api_url", "TELEGRAM_API_URL", DEFAULT_API)).rstrip("/"),
+            webhook_url=pick("webhook_url", "TELEGRAM_WEBHOOK_URL", None),  # type: ignore[arg-type]
+            webhook_listen=str(pick("webhook_listen", "TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")),
+            webhook_port=int(port) if str(port).isdigit() else 8443,
+            webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
+            flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", ROOT / "flows"))),
+            locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", ROOT / "locales"))),
+        )
