@@ -189,7 +189,8 @@ class FakeTelegram:
             return _answer(await handler(params))
         except ApiError as exc:
             call.status, call.description = exc.code, exc.description
-            if 400 <= exc.code < 500 and exc.code != 429 and not injected:
+            if 400 <= exc.code < 500 and exc.code != 429 and not injected and \
+                    exc.description != NOT_MODIFIED:
                 self.errors.append(call)
             return _answer(exc)
 
