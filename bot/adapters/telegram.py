@@ -85,8 +85,11 @@ async def serve(app: Application, bot: TelegramBot, config: TelegramConfig,
     log.info("stopped")
 
 
-def _setup_logging(token: str) -> None:
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the URL
+def setup_logging(token: str) -> None:
+    """Keep tokens and user messages out of the logs; show the adapter's INFO lines."""
+    # PTB's and httpx's DEBUG/INFO lines carry the URL (with the token) and update contents
+    for name in ("telegram", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     log.setLevel(logging.INFO)
     root = logging.getLogger()
     if not root.handlers:
@@ -126,7 +129,7 @@ async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) ->
 def run_telegram(settings: Any) -> int:
     """`python -m bot telegram`: check settings, build the engine, serve until stopped."""
     config = from_settings(settings)  # ConfigError -> one line and exit 2 (bot.cli)
-    _setup_logging(config.token)
+    setup_logging(config.token)
     from bot.app import build_engine
 
     engine = build_engine(settings)

@@ -99,7 +99,6 @@ class TelegramBot:
         if chat.type != ChatType.PRIVATE:
             await self._group(update, chat.id, lang, context.application)
             return
-        self.blocked.discard(chat.id)  # they are writing to us, so not blocking us
         try:
             await self._private(update, chat.id, lang, context.application)
         except Forbidden:
@@ -200,6 +199,7 @@ class TelegramBot:
                 sent = await self.call("sendMessage", lambda o=out: app.bot.send_message(
                     chat_id, o.html, parse_mode=ParseMode.HTML, reply_markup=o.keyboard,
                     link_preview_options=NO_PREVIEW))
+                self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
                     self._live[chat_id] = sent.message_id
                     self._live.move_to_end(chat_id)

@@ -151,7 +151,11 @@ class FakeTelegram:
 
     def called(self, method: str) -> list[Call]:
         """The successful calls of `method`, oldest first."""
-        return [c for c in self.calls if c.method == method and c.status == 200]
+        return [c for c in self.calls_of(method) if c.status == 200]
+
+    def calls_of(self, method: str) -> list[Call]:
+        """Every call of `method`, failed ones too, oldest first."""
+        return [c for c in self.calls if c.method == method]
 
     async def push_update(self, kind: str, payload: dict) -> int:
         """Queue an update for the bot (getUpdates or webhook); return its update_id."""
