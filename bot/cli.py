@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     g.add_argument("--flows", type=Path, help="flows directory")
 
+    pa = sub.add_parser("paths", help="list every path to an outcome (or --table: the clinical table)")
+    pa.add_argument("flow", nargs="?", default=None, help="flow id (default: triage)")
+    pa.add_argument("--table", action="store_true", help="print the Markdown clinical table instead")
+    pa.add_argument("--flows", type=Path, help="flows directory")
+
     sub.add_parser("schema", help="print the JSON Schema of flow files")
     return p
 
@@ -70,6 +75,11 @@ def _run(args: argparse.Namespace) -> int:
 
         settings = Settings.load(flows_dir=args.flows)
         return graph(settings, args.flow or settings.flow, args.format)
+    if args.command == "paths":
+        from bot.commands import paths
+
+        settings = Settings.load(flows_dir=args.flows)
+        return paths(settings, args.flow or settings.flow, table=args.table)
     if args.command == "schema":
         from bot.flow.schema import schema_text
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 
 from bot.errors import ContentError, Problem
+from bot.flow.check import check_flow
 from bot.flow.compiler import compile_flow
+from bot.flow.loader import load_flows
+from bot.flow.model import Flow
 from bot.lint import check_content
+from bot.report import clinical_table, paths_text
 from bot.settings import Settings
 
 
@@ -23,24 +27,35 @@ def lint(settings: Settings) -> int:
     return 0
 
 
+def _checked_flow(settings: Settings, flow_id: str) -> Flow:
+    """Load one flow and raise on any structural error in it (locales do not matter here)."""
+    flows, problems = load_flows(settings.flows_dir)
+    if flow_id not in flows:
+        known = ", ".join(sorted(flows)) or "none"
+        problems.append(Problem(str(settings.flows_dir), 0, f"no flow named '{flow_id}' (flows: {known})"))
+        raise ContentError(problems)
+    problems += check_flow(flows[flow_id])
+    if any(not p.warning for p in problems):
+        raise ContentError(problems)
+    return flows[flow_id]
+
+
 def graph(settings: Settings, flow_id: str, fmt: str) -> int:
     """Print the flow's diagram, drawn by transitions from the compiled machine."""
     from transitions.extensions import GraphMachine
 
-    content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
-    flow = content.flows.get(flow_id)
-    if flow is None:
-        known = ", ".join(sorted(content.flows)) or "none"
-        raise ContentError(
-            [Problem(str(settings.flows_dir), 0, f"no flow named '{flow_id}' (flows: {known})")]
-        )
-    errors = [p for p in content.errors if p.path.startswith(str(settings.flows_dir.name))]
-    if errors:
-        raise ContentError(errors)
+    flow = _checked_flow(settings, flow_id)
     engine = "mermaid" if fmt == "mermaid" else "graphviz"
     machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow_id, show_conditions=True)
     machine.add_model(type("Diagram", (), {})())
     graph = machine.get_combined_graph()
     text = graph.draw(None) if fmt == "mermaid" else graph.source
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def paths(settings: Settings, flow_id: str, *, table: bool = False) -> int:
+    """Print every root-to-outcome path, or the clinical table."""
+    flow = _checked_flow(settings, flow_id)
+    sys.stdout.write(clinical_table(flow) if table else paths_text(flow))
     return 0

@@ -3,8 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+
+
+class _Held:
+    """The async context manager `KeyedLocks.hold` returns."""
+
+    __slots__ = ("_entry", "_key", "_locks")
+
+    def __init__(self, locks: dict[str, list], key: str):
+        self._locks, self._key = locks, key
+        entry = locks.get(key)
+        if entry is None:
+            entry = locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        self._entry = entry
+
+    async def __aenter__(self) -> None:
+        try:
+            await self._entry[0].acquire()
+        except BaseException:
+            self._release_entry()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._entry[0].release()
+        self._release_entry()
+
+    def _release_entry(self) -> None:
+        self._entry[1] -= 1
+        if self._entry[1] == 0:
+            del self._locks[self._key]
 
 
 class KeyedLocks:
@@ -13,20 +41,9 @@ class KeyedLocks:
     def __init__(self) -> None:
         self._locks: dict[str, list] = {}
 
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        """Hold the lock of `key` for the duration of the block."""
-        entry = self._locks.get(key)
-        if entry is None:
-            entry = self._locks[key] = [asyncio.Lock(), 0]
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                yield
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._locks[key]
+    def hold(self, key: str) -> _Held:
+        """`async with locks.hold(key):` runs the block while holding the key's lock."""
+        return _Held(self._locks, key)
 
     def __len__(self) -> int:
         return len(self._locks)

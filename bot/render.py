@@ -61,12 +61,7 @@ class Renderer:
     def __init__(self, flow: Flow, catalog: Catalog):
         self.flow = flow
         self.catalog = catalog
-        self._cache: dict[tuple[str, str], Reply] = {}
-        self._static = {
-            nid
-            for nid, n in flow.nodes.items()
-            if not n.is_outcome and all(o.when is None for o in n.options)
-        }
+        self._cache: dict[tuple, Reply] = {}
 
     def t(self, lang: str, key: str, **values: str) -> str:
         """Shorthand for the catalog lookup."""
@@ -77,16 +72,13 @@ class Renderer:
         return Reply(kind, node, self.t(lang, key, **values))
 
     def question(self, node: Node, lang: str, answers: dict[str, str]) -> Reply:
-        """The question of `node` with the options offered under these answers."""
-        cache_key = (node.id, lang)
-        if node.id in self._static:
-            cached = self._cache.get(cache_key)
-            if cached is not None:
-                return cached
-        options = tuple(Option(o.id, self.t(lang, o.label)) for o in node.options if holds(o.when, answers))
-        reply = Reply("question", node.id, self.t(lang, node.ask), options)
-        if node.id in self._static:
-            self._cache[cache_key] = reply
+        """The question of `node` with the options offered under these answers (cached)."""
+        offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
+        cache_key = (node.id, lang, offered)
+        reply = self._cache.get(cache_key)
+        if reply is None:
+            options = tuple(Option(o.id, self.t(lang, o.label)) for o in (node.options[i] for i in offered))
+            reply = self._cache[cache_key] = Reply("question", node.id, self.t(lang, node.ask), options)
         return reply
 
     def actions(self, lang: str) -> tuple[Option, ...]:

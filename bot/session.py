@@ -46,7 +46,10 @@ class Session:
     def from_dict(cls, data: dict[str, Any]) -> Session:
         """Rebuild from `to_dict`; raise ValueError when the data is not a session."""
         try:
-            answers = [(str(n), str(o)) for n, o in data["a"]]
-            return cls(str(data["s"]), str(data["v"]), answers, data.get("l"), data.get("m"))
+            answers = [(n, o) for n, o in data["a"]]
+            state, version = data["s"], data["v"]
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a stored session: {exc}") from exc
+        if not (isinstance(state, str) and isinstance(version, str)):
+            raise ValueError("not a stored session: state and version must be text")
+        return cls(state, version, answers, data.get("l"), data.get("m"))

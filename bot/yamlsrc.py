@@ -35,8 +35,14 @@ def line_of(value: object, default: int = 0) -> int:
 _constructor = yaml.SafeLoader
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem]):
     line = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(path, line, f"unsupported YAML tag {node.tag}"))
+        return None
     if isinstance(node, yaml.MappingNode):
         out = LDict()
         out.line, out.key_lines = line, {}
@@ -88,6 +94,10 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         problems: list[Problem] = []
         data = _convert(node, loader, name, problems)
         return data, problems
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, [Problem(name, line, f"unsupported YAML tag: {exc.problem}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -15,7 +15,11 @@ _real_connect_ex = socket.socket.connect_ex
 
 def _local_only(address: object) -> None:
     host = address[0] if isinstance(address, tuple) else None
-    if host is not None and host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("127."):
+    if (
+        host is not None
+        and host not in ("127.0.0.1", "::1", "localhost")
+        and not str(host).startswith("127.")
+    ):
         raise OSError(f"network access is disabled in tests (tried {host})")
 
 

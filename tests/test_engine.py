@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.storage import MemoryStore
-from tests.helpers import Chat, copy_content, make_engine, MINI
+from tests.helpers import MINI, Chat, copy_content, make_engine
 
 
 async def test_new_chat_opens_with_the_disclaimer(chat: Chat) -> None:

@@ -193,7 +193,9 @@ def _node_kind(r: _Reader, body: LDict, where: str) -> str | None:
     kinds = [k for k, marks in NODE_MARKERS.items() if any(m in body for m in marks)]
     if len(kinds) == 1:
         return kinds[0]
-    if not kinds:
+    if not kinds and any(k in body for k in ("title", "do", "avoid", "worse")):
+        r.error(body.line, f"{where}: an outcome needs a disposition ('outcome: self_care', ...)")
+    elif not kinds:
         r.error(body.line, f"{where}: a node needs 'ask' and 'options', 'outcome', or 'use'")
     else:
         r.error(body.line, f"{where}: a node is one of question, outcome or use, not {' and '.join(kinds)}")

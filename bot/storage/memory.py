@@ -6,10 +6,11 @@ from typing import Any
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy deep enough that neither side can change the other's answers list."""
+    """A copy deep enough that neither side can change the other's answers."""
     out = dict(data)
-    if isinstance(out.get("a"), list):
-        out["a"] = [list(a) for a in out["a"]]
+    answers = out.get("a")
+    if isinstance(answers, (list, tuple)):
+        out["a"] = [[n, o] for n, o in answers]
     return out
 
 
