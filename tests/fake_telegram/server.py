@@ -84,7 +84,7 @@ class FakeTelegram:
                    "username": username, "can_join_groups": True,
                    "can_read_all_group_messages": False, "supports_inline_queries": False}
         self.calls: list[Call] = []
-        self.errors: list[Call] = []  # 4xx answers caused by the bot (not injected)
+        self.errors: list[Call] = []  # refusals the bot caused (not injected, not 403/429)
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.webhook = Webhook()
         self.chats: dict[int, FakeUser] = {}
@@ -193,8 +193,7 @@ class FakeTelegram:
             return _answer(await handler(params))
         except ApiError as exc:
             call.status, call.description = exc.code, exc.description
-            if 400 <= exc.code < 500 and exc.code != 429 and not injected and \
-                    exc.description != NOT_MODIFIED:
+            if exc.code in (400, 401, 404, 409) and not injected and exc.description != NOT_MODIFIED:
                 self.errors.append(call)
             return _answer(exc)
 
@@ -215,13 +214,18 @@ class FakeTelegram:
         if self.webhook.url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
-        offset, timeout = _int(p, "offset", 0), _int(p, "timeout", 0)
+        offset = _int(p, "offset", 0)
+        try:
+            timeout = float(p.get("timeout", 0))
+        except (TypeError, ValueError):
+            raise ApiError(400, "Bad Request: invalid timeout specified") from None
         if "allowed_updates" in p:
             self._allowed = p["allowed_updates"] or None
         self._poller += 1
         me = self._poller
         deadline = time.monotonic() + timeout
         async with self._changed:
+            self._changed.notify_all()  # an older poll ends with 409
             while True:
                 if me != self._poller:
                     raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
