@@ -124,7 +124,7 @@ async def test_group_chat_gets_a_note_to_talk_in_private(tg: Running) -> None:
     group = tg.fake.user(7001, group=True)
     await group.send("/start@mamaflow_test_bot")
     note = await group.read()
-    assert "private chat" in note.text and "@mamaflow_test_bot" in note.text
+    assert "private chat" in note.text
     await group.quiet(0.1)
 
 

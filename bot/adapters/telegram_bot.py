@@ -24,8 +24,9 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LIVE_KEYBOARDS = 10_000  # chats whose last keyboard message id is remembered
 NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
-    "ui.tg.private_only": "Please talk to me in a private chat: open {bot} and press Start. "
-                          "Your answers are personal and should not be shared in a group.",
+    "ui.tg.private_only": "Please talk to me in a private chat: tap my name, then Send Message "
+                          "or Start. Your answers are personal and should not be shared in a "
+                          "group.",
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
@@ -55,13 +56,12 @@ class TelegramBot:
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
         """One of the adapter's notices in `lang` (or the default language)."""
-        values = {"bot": f"@{self.username}" if self.username else "this bot"}
         if self.catalog is not None:
             code = self.catalog.supported(lang) or self.catalog.default
-            found = self.catalog.text(code, key, **values)
+            found = self.catalog.text(code, key)
             if found and found != key:
                 return found
-        return NOTICES[key].format(**values)
+        return NOTICES[key]
 
     def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
         """The command menu per language code (None: everyone else)."""
