@@ -133,3 +133,15 @@ async def test_command_menu_is_set(tg: Running) -> None:
     assert [c for c, _ in menu] == ["start", "restart", "back", "help", "emergency",
                                     "language", "forget"]
     assert dict(menu)["back"] == "Change my last answer"
+
+
+async def test_a_double_tap_counts_once(tg: Running) -> None:
+    ana = tg.fake.user()
+    await ana.send("/start")
+    first = await ana.read()
+    data = first.buttons[0]["callback_data"]
+    snapshot = first.__class__(**{**first.__dict__, "keyboard": list(first.keyboard)})
+    assert await ana.press_data(first, data) == (None, False)
+    assert await ana.press_data(snapshot, data) == (None, False)  # tapped again, too fast
+    assert (await ana.read()).text == "Are you pregnant, or have you given birth?"
+    await ana.quiet(0.2)

@@ -21,7 +21,7 @@ from bot.events import Incoming, Reply
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-LIVE_KEYBOARDS = 10_000  # chats whose last keyboard message id is remembered
+MEMORY = 10_000  # chats whose last keyboard and last pressed button are remembered
 NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
     "ui.tg.private_only": "Please talk to me in a private chat: tap my name, then Send Message "
@@ -52,6 +52,7 @@ class TelegramBot:
         self.username = username
         self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
         self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
+        self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
 
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
@@ -138,6 +139,9 @@ class TelegramBot:
             await self.turn(app, chat_id, Incoming(key, lang=lang))
             return
         await self._answer(query, None)
+        pressed = (chat_id, message.message_id) if message is not None else None
+        if pressed is not None and self._pressed.get(pressed) == query.data:
+            return  # a double tap: the first tap has been answered with the next question
         node, option = parsed
         replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
         if message is not None:
@@ -145,6 +149,7 @@ class TelegramBot:
                 await self._drop_keyboard(app, chat_id, message.message_id)
             else:
                 await self._show_choice(app, chat_id, message, query.data or "")
+                self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
         await self.send(app, chat_id, replies)
 
     async def _group(self, update: Update, chat_id: int, lang: str | None,
@@ -201,10 +206,15 @@ class TelegramBot:
                     link_preview_options=NO_PREVIEW))
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
-                    self._live[chat_id] = sent.message_id
-                    self._live.move_to_end(chat_id)
-                    while len(self._live) > LIVE_KEYBOARDS:
-                        self._live.popitem(last=False)
+                    self._remember(self._live, chat_id, sent.message_id)
+
+    @staticmethod
+    def _remember(memory: OrderedDict, key: Any, value: Any) -> None:
+        """Store in a bounded, least-recently-set-first memory."""
+        memory[key] = value
+        memory.move_to_end(key)
+        while len(memory) > MEMORY:
+            memory.popitem(last=False)
 
     async def notice(self, app: Application, chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""
