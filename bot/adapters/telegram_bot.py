@@ -177,8 +177,7 @@ class TelegramBot:
     def _mark_blocked(self, chat_id: int, update_id: int | None) -> None:
         if chat_id not in self.blocked:
             self.blocked.add(chat_id)
-            log.info("update %s: the user blocked the bot; not writing to that chat until they "
-                     "write again", update_id)
+            log.info("update %s: the user blocked the bot (logged once per chat)", update_id)
         self._live.pop(chat_id, None)
 
     async def _apologise(self, chat_id: int, lang: str | None, app: Application) -> None:

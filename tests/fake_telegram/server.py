@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,25 +22,24 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from .html import ParseError, parse_html, utf16_len
+from .rules import (
+    ApiError,
+    answer,
+    bool_param,
+    int_param,
+    keyboard_param,
+    params,
+    text_param,
+)
 from .user import BotMessage, FakeUser
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
-_JSON_PARAMS = {"reply_markup", "commands", "scope", "allowed_updates", "entities"}
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message")
 OLD_QUERY = ("Bad Request: query is too old and response timeout expired or query ID is "
              "invalid")
-
-
-class ApiError(Exception):
-    """An error answer of the Bot API."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
 
 
 @dataclass
@@ -178,9 +176,9 @@ class FakeTelegram:
     async def _endpoint(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
-            return _answer(ApiError(401, "Unauthorized"))
-        params = await _params(request)
-        call = Call(method, params)
+            return answer(ApiError(401, "Unauthorized"))
+        given = await params(request)
+        call = Call(method, given)
         self.calls.append(call)
         try:
             injected = self._take_injection(method)
@@ -190,12 +188,12 @@ class FakeTelegram:
             handler = getattr(self, f"_m_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
-            return _answer(await handler(params))
+            return answer(await handler(given))
         except ApiError as exc:
             call.status, call.description = exc.code, exc.description
             if exc.code in (400, 401, 404, 409) and not injected and exc.description != NOT_MODIFIED:
                 self.errors.append(call)
-            return _answer(exc)
+            return answer(exc)
 
     def _take_injection(self, method: str) -> Injection | None:
         for inj in self._injections:
@@ -214,7 +212,7 @@ class FakeTelegram:
         if self.webhook.url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
-        offset = _int(p, "offset", 0)
+        offset = int_param(p, "offset", 0)
         try:
             timeout = float(p.get("timeout", 0))
         except (TypeError, ValueError):
@@ -234,7 +232,7 @@ class FakeTelegram:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 left = deadline - time.monotonic()
                 if self._updates or left <= 0 or self._closing:
-                    return self._updates[: _int(p, "limit", 100)]
+                    return self._updates[: int_param(p, "limit", 100)]
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), left)
 
@@ -249,7 +247,7 @@ class FakeTelegram:
         secret = p.get("secret_token")
         if secret is not None and not _SECRET.match(secret):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
-        if _bool(p, "drop_pending_updates"):
+        if bool_param(p, "drop_pending_updates"):
             self._updates.clear()
         if "allowed_updates" in p:
             self._allowed = p["allowed_updates"] or None
@@ -261,7 +259,7 @@ class FakeTelegram:
         return True
 
     async def _m_deletewebhook(self, p: dict) -> bool:
-        if _bool(p, "drop_pending_updates"):
+        if bool_param(p, "drop_pending_updates"):
             self._updates.clear()
         self.webhook = Webhook()
         return True
@@ -293,8 +291,8 @@ class FakeTelegram:
 
     async def _m_sendmessage(self, p: dict) -> dict:
         user = self._chat(p)
-        text, entities = _text(p)
-        keyboard = _keyboard(p.get("reply_markup"))
+        text, entities = text_param(p)
+        keyboard = keyboard_param(p.get("reply_markup"))
         self._message_id += 1
         message = BotMessage(user.chat["id"], self._message_id, p["text"], text, entities,
                              keyboard)
@@ -303,8 +301,8 @@ class FakeTelegram:
 
     async def _m_editmessagetext(self, p: dict) -> dict:
         user, message = self._message(p)
-        text, entities = _text(p)
-        keyboard = _keyboard(p.get("reply_markup"))
+        text, entities = text_param(p)
+        keyboard = keyboard_param(p.get("reply_markup"))
         if (text, entities, keyboard) == (message.text, message.entities, message.keyboard):
             raise ApiError(400, NOT_MODIFIED)
         message.edit(p["text"], text, entities, keyboard)
@@ -312,7 +310,7 @@ class FakeTelegram:
 
     async def _m_editmessagereplymarkup(self, p: dict) -> dict:
         user, message = self._message(p)
-        keyboard = _keyboard(p.get("reply_markup"))
+        keyboard = keyboard_param(p.get("reply_markup"))
         if keyboard == message.keyboard:
             raise ApiError(400, NOT_MODIFIED)
         message.edit(message.html, message.text, message.entities, keyboard)
@@ -324,12 +322,12 @@ class FakeTelegram:
             raise ApiError(400, OLD_QUERY)
         if len(p.get("text") or "") > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        future.set_result((p.get("text"), _bool(p, "show_alert")))
+        future.set_result((p.get("text"), bool_param(p, "show_alert")))
         return True
 
     # ----------------------------------------------------------------- helpers
     def _chat(self, p: dict) -> FakeUser:
-        user = self.chats.get(_int(p, "chat_id", 0))
+        user = self.chats.get(int_param(p, "chat_id", 0))
         if user is None or not user.started:
             raise ApiError(400, "Bad Request: chat not found")
         if user.blocked:
@@ -338,7 +336,7 @@ class FakeTelegram:
 
     def _message(self, p: dict) -> tuple[FakeUser, BotMessage]:
         user = self._chat(p)
-        message = user.messages.get(_int(p, "message_id", 0))
+        message = user.messages.get(int_param(p, "message_id", 0))
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         return user, message
@@ -365,73 +363,3 @@ class FakeTelegram:
             else:
                 hook.failures.append(status)
                 await asyncio.sleep(0.05)
-
-
-def _answer(result: Any) -> web.Response:
-    if isinstance(result, ApiError):
-        body: dict[str, Any] = {"ok": False, "error_code": result.code,
-                                "description": result.description}
-        if result.retry_after is not None:
-            body["parameters"] = {"retry_after": result.retry_after}
-        return web.json_response(body, status=result.code)
-    return web.json_response({"ok": True, "result": result})
-
-
-async def _params(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request.query)
-    if request.content_type == "application/json":
-        params.update(await request.json())
-    elif request.can_read_body:
-        for key, value in (await request.post()).items():
-            params[key] = json.loads(value) if key in _JSON_PARAMS else value
-    return params
-
-
-def _int(p: dict, key: str, default: int) -> int:
-    try:
-        return int(p.get(key, default))
-    except (TypeError, ValueError):
-        raise ApiError(400, f"Bad Request: invalid {key} specified") from None
-
-
-def _bool(p: dict, key: str) -> bool:
-    return p.get(key) in (True, "true", "True", "1")
-
-
-def _text(p: dict) -> tuple[str, list[dict]]:
-    raw = p.get("text")
-    if not isinstance(raw, str) or not raw.strip():
-        raise ApiError(400, "Bad Request: message text is empty")
-    mode = p.get("parse_mode")
-    if mode not in (None, "HTML"):
-        raise ApiError(400, f"Bad Request: the fake only speaks HTML, not {mode}")
-    try:
-        text, entities = parse_html(raw) if mode == "HTML" else (raw, [])
-    except ParseError as exc:
-        raise ApiError(400, str(exc)) from None
-    if not text.strip():
-        raise ApiError(400, "Bad Request: message text is empty")
-    if utf16_len(text) > 4096:
-        raise ApiError(400, "Bad Request: message is too long")
-    return text, entities
-
-
-def _keyboard(markup: Any) -> list[list[dict]]:
-    if not markup:
-        return []
-    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
-    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise ApiError(400, "Bad Request: can't parse inline keyboard button: Field "
-                            "\"inline_keyboard\" must be an Array of Arrays")
-    for row in rows:
-        for button in row:
-            if not str(button.get("text", "")).strip():
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline "
-                                    "keyboard")
-            data = button.get("callback_data")
-            if data is None and "url" not in button:
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                    "InlineKeyboardButton must have exactly one optional field")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-    return rows
