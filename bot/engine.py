@@ -18,6 +18,7 @@ from bot.storage.base import SessionStore
 
 log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"\s+")
 
 SAVE, DELETE, KEEP = "save", "delete", "keep"
@@ -46,6 +47,7 @@ class Engine:
         self._events = self.machine.events
         self._locks = KeyedLocks()
         self._today = today
+        self._units: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.render = Renderer(flow, catalog)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
@@ -169,13 +171,34 @@ class Engine:
         for oid, label in choices:
             if typed == oid or typed == _norm(label):
                 return oid
-        numbers = _NUMBER.findall(typed)
-        if node.numbers and len(numbers) == 1:
-            value = int(numbers[0])
-            for rng in node.numbers:
-                if rng.min <= value <= rng.max and self._offered(node, s, rng.option):
-                    return rng.option
+        if node.numbers:
+            return self._match_number(node, s, typed, lang)
         return None
+
+    def _match_number(self, node: Node, s: Session, typed: str, lang: str) -> str | None:
+        """A typed week number: bare ("24", beyond the option numbers) or with a week word."""
+        numbers = _NUMBER.findall(typed)
+        if len(numbers) != 1:
+            return None
+        words = set(_WORD.findall(typed.replace("'", "").replace("’", "")))
+        weeks, other = self._unit_words(lang)
+        if words & other or not (words <= weeks):
+            return None
+        value = int(numbers[0])
+        for rng in node.numbers:
+            if rng.min <= value <= rng.max and self._offered(node, s, rng.option):
+                return rng.option
+        return None
+
+    def _unit_words(self, lang: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Words that mark a number as weeks, and words that mark another unit (months, ago)."""
+        cached = self._units.get(lang)
+        if cached is None:
+            def words(key: str) -> frozenset[str]:
+                return frozenset(w.strip().casefold() for w in self.catalog.text(lang, key).split(","))
+
+            cached = self._units[lang] = (words("ui.input.week_words"), words("ui.input.other_units"))
+        return cached
 
     def _choose(self, s: Session, node: Node, option: str, out: list[Reply], lang: str) -> str:
         if node.is_outcome:

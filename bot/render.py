@@ -27,7 +27,7 @@ UI_KEYS = (
     "ui.language_set",
     "ui.outcome_only",
     "ui.next_step",
-    "ui.emergency_number_default",
+    "ui.emergency_number_default", "ui.input.week_words", "ui.input.other_units",
     "ui.outcome.do",
     "ui.outcome.avoid",
     "ui.outcome.worse",

@@ -329,3 +329,30 @@ async def test_command_menu_texts(engine) -> None:
     cmds = dict(engine.commands("en-GB"))
     assert list(cmds) == ["start", "restart", "back", "help", "emergency", "language", "forget"]
     assert cmds["forget"]
+
+
+async def test_week_words_and_other_units(engine) -> None:
+    for typed, expected in [("24", "location"), ("week 9", "location"), ("I'm 30 weeks pregnant", "location"),
+                            ("28th week", "location")]:
+        chat = Chat(engine, key=typed)
+        await chat.open()
+        await chat.send("agree")
+        await chat.send(typed)
+        assert chat.last.node == expected, typed
+    for typed in ["3 months", "baby born 2 weeks ago", "6 weeks after birth", "24 weeks and 3 months"]:
+        chat = Chat(engine, key=typed)
+        await chat.open()
+        await chat.send("agree")
+        replies = await chat.send(typed)
+        assert replies[0].kind == "error", typed
+        assert "up to about 42 weeks" in replies[0].text, typed
+        assert chat.last.node == "status"
+
+
+async def test_small_bare_number_is_the_option_number(chat: Chat) -> None:
+    await chat.open()
+    await chat.send("agree")
+    await chat.send("4")
+    await chat.walk("calf_cramp", "none", "mild")
+    why = (await chat.press("why"))[-1]
+    assert "Stage: Given birth, not breastfeeding" in why.text
