@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tests.fake_telegram.harness import Running, running_bot
-from tests.helpers import make_engine
+from tests.helpers import SHIPPED, make_engine
 
 pytestmark = pytest.mark.parametrize("mode", ["polling", "webhook"])
 
@@ -145,3 +147,19 @@ async def test_a_double_tap_counts_once(tg: Running) -> None:
     assert await ana.press_data(snapshot, data) == (None, False)  # tapped again, too fast
     assert (await ana.read()).text == "Are you pregnant, or have you given birth?"
     await ana.quiet(0.2)
+
+
+async def test_random_walks_through_the_shipped_flows(mode: str) -> None:
+    """Every message of the real content is accepted by (the fake) Telegram as sent."""
+    engine = make_engine(SHIPPED)
+    rng = random.Random(4)
+    async with running_bot(engine, mode=mode, catalog=engine.catalog) as tg:
+        for n in range(12):
+            user = tg.fake.user(9000 + n)
+            await user.send("/start")
+            messages = await user.read_until_keyboard()
+            while not any("sources" in str(b.get("callback_data")) for b in messages[-1].buttons):
+                await user.press(rng.choice(messages[-1].labels))
+                messages = await user.read_until_keyboard()
+            assert messages[-1].labels, "an outcome offers its menu"
+        assert tg.fake.errors == []
