@@ -51,6 +51,10 @@ UI_KEYS = (
     "ui.cmd.emergency",
     "ui.cmd.language",
     "ui.cmd.forget",
+    "ui.tg.use_buttons",
+    "ui.tg.private_only",
+    "ui.tg.bad_button",
+    "ui.tg.sorry",
     *(f"disposition.{d}" for d in ("emergency", "urgent", "same_day", "routine", "self_care")),
     *(f"disposition_name.{d}" for d in ("emergency", "urgent", "same_day", "routine", "self_care")),
 )

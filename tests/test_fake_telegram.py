@@ -43,21 +43,42 @@ def keyboard(*data: str) -> dict:
     return {"inline_keyboard": [[{"text": d or "?", "callback_data": d}] for d in data]}
 
 
-@pytest.mark.parametrize("html, text, entities", [
-    ("plain", "plain", []),
-    ("<b>Bold</b> &amp; &lt;3 &gt; &quot;q&quot; &#x27;s", "Bold & <3 > \"q\" 's",
-     [{"type": "bold", "offset": 0, "length": 4}]),
-    ("🤰 <i>x</i>", "🤰 x", [{"type": "italic", "offset": 3, "length": 1}]),  # UTF-16
-    ('<a href="https://nhs.uk">NHS</a>', "NHS",
-     [{"type": "text_link", "offset": 0, "length": 3, "url": "https://nhs.uk"}]),
-])
+@pytest.mark.parametrize(
+    "html, text, entities",
+    [
+        ("plain", "plain", []),
+        (
+            "<b>Bold</b> &amp; &lt;3 &gt; &quot;q&quot; &#x27;s",
+            'Bold & <3 > "q" \'s',
+            [{"type": "bold", "offset": 0, "length": 4}],
+        ),
+        ("🤰 <i>x</i>", "🤰 x", [{"type": "italic", "offset": 3, "length": 1}]),  # UTF-16
+        (
+            '<a href="https://nhs.uk">NHS</a>',
+            "NHS",
+            [{"type": "text_link", "offset": 0, "length": 3, "url": "https://nhs.uk"}],
+        ),
+    ],
+)
 def test_html_is_parsed_like_telegram(html: str, text: str, entities: list) -> None:
     assert parse_html(html) == (text, entities)
 
 
-@pytest.mark.parametrize("html", ["a < b", "a > b", "fish & chips", "<b>open", "</b>",
-                                  "<b><i>x</b></i>", "<div>x</div>", "&nbsp;", "<br>",
-                                  '<span class="x">y</span>'])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "a < b",
+        "a > b",
+        "fish & chips",
+        "<b>open",
+        "</b>",
+        "<b><i>x</b></i>",
+        "<div>x</div>",
+        "&nbsp;",
+        "<br>",
+        '<span class="x">y</span>',
+    ],
+)
 def test_bad_html_is_refused(html: str) -> None:
     with pytest.raises(ParseError, match="can't parse entities"):
         parse_html(html)
@@ -76,13 +97,18 @@ async def test_send_message_rules(api: Api) -> None:
     ok = await api("sendMessage", chat_id=5001, text="<b>Hi</b> &amp; bye", parse_mode="HTML")
     assert ok["result"]["text"] == "Hi & bye"
     assert (await user.read()).entities == [{"type": "bold", "offset": 0, "length": 2}]
-    for bad, why in [("", "text is empty"), ("<b>x", "can't parse entities"),
-                     ("x" * 4097, "message is too long"), ("🤰" * 2049, "message is too long")]:
+    for bad, why in [
+        ("", "text is empty"),
+        ("<b>x", "can't parse entities"),
+        ("x" * 4097, "message is too long"),
+        ("🤰" * 2049, "message is too long"),
+    ]:
         body = await api("sendMessage", chat_id=5001, text=bad, parse_mode="HTML")
         assert why in body["description"]
     assert (await api("sendMessage", chat_id=5001, text="x" * 4096))["ok"]
-    assert (await api("sendMessage", chat_id=5001, text="ok",
-                      reply_markup=keyboard("é" * 32)))["ok"]  # 64 bytes
+    assert (await api("sendMessage", chat_id=5001, text="ok", reply_markup=keyboard("é" * 32)))[
+        "ok"
+    ]  # 64 bytes
     for markup in (keyboard("é" * 32 + "x"), keyboard(""), {"inline_keyboard": "no"}):
         assert not (await api("sendMessage", chat_id=5001, text="ok", reply_markup=markup))["ok"]
     await user.block()
@@ -95,14 +121,12 @@ async def test_edits_and_callback_answers(api: Api) -> None:
     await user.send("hi")
     sent = await api("sendMessage", chat_id=5001, text="Q?", reply_markup=keyboard("q|a"))
     mid = sent["result"]["message_id"]
-    same = await api("editMessageText", chat_id=5001, message_id=mid, text="Q?",
-                     reply_markup=keyboard("q|a"))
+    same = await api("editMessageText", chat_id=5001, message_id=mid, text="Q?", reply_markup=keyboard("q|a"))
     assert "message is not modified" in same["description"]
     assert (await api("editMessageText", chat_id=5001, message_id=mid, text="Q? ✓ a"))["ok"]
     message = user.messages[mid]
     assert (message.text, message.keyboard, message.history) == ("Q? ✓ a", [], ["Q?"])
-    assert "not found" in (await api("editMessageReplyMarkup", chat_id=5001,
-                                     message_id=999))["description"]
+    assert "not found" in (await api("editMessageReplyMarkup", chat_id=5001, message_id=999))["description"]
     qid, answered = api.fake.new_query()
     assert (await api("answerCallbackQuery", callback_query_id=qid, text="hey"))["ok"]
     assert await answered == ("hey", False)
@@ -115,8 +139,7 @@ async def test_get_updates_offset_and_long_polling(api: Api) -> None:
     first = await user.send("one")
     got = (await api("getUpdates", timeout=0))["result"]
     assert [u["update_id"] for u in got] == [first]
-    assert (await api("getUpdates", offset=first, timeout=0))["result"][0]["message"]["text"] \
-        == "one"
+    assert (await api("getUpdates", offset=first, timeout=0))["result"][0]["message"]["text"] == "one"
     assert (await api("getUpdates", offset=first + 1, timeout=0))["result"] == []
 
     poll = asyncio.create_task(api("getUpdates", offset=first + 1, timeout=5))
@@ -136,8 +159,7 @@ async def test_webhook_delivery_with_the_secret(api: Api) -> None:
     received: list[tuple[str | None, dict]] = []
 
     async def hook(request: web.Request) -> web.Response:
-        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                         await request.json()))
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
         return web.Response()
 
     app = web.Application()
@@ -157,8 +179,7 @@ async def test_webhook_delivery_with_the_secret(api: Api) -> None:
             if received:
                 break
             await asyncio.sleep(0.02)
-        assert received == [("s3cret", {"update_id": update_id, "message": received[0][1][
-            "message"]})]
+        assert received == [("s3cret", {"update_id": update_id, "message": received[0][1]["message"]})]
         assert (await api("deleteWebhook"))["ok"]
         assert (await api("getUpdates"))["ok"]
     finally:
@@ -176,9 +197,9 @@ async def test_injected_failures(api: Api) -> None:
 
 
 async def test_set_my_commands_rules(api: Api) -> None:
-    ok = await api("setMyCommands", commands=[{"command": "start", "description": "Start"}],
-                   language_code="de")
+    ok = await api(
+        "setMyCommands", commands=[{"command": "start", "description": "Start"}], language_code="de"
+    )
     assert ok["ok"] and api.fake.commands[("default", "de")] == [("start", "Start")]
-    for commands in ([{"command": "Start", "description": "x"}],
-                     [{"command": "start", "description": ""}]):
+    for commands in ([{"command": "Start", "description": "x"}], [{"command": "start", "description": ""}]):
         assert not (await api("setMyCommands", commands=commands))["ok"]

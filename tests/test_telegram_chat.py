@@ -63,8 +63,7 @@ async def test_typed_answers_work_like_presses(tg: Running) -> None:
     assert status.keyboard == []
     await ana.send("2")
     flags = await ana.read()
-    assert flags.labels == ["Tightenings coming in waves", "Numb between the legs",
-                            "None of these"]
+    assert flags.labels == ["Tightenings coming in waves", "Numb between the legs", "None of these"]
 
 
 async def test_stale_button_gets_a_notice_and_the_current_question(tg: Running) -> None:
@@ -100,8 +99,7 @@ async def test_garbage_callback_data_gets_a_toast_and_the_current_question(tg: R
         first = again
 
 
-@pytest.mark.parametrize("action", ["send_sticker", "send_photo", "send_voice",
-                                    "send_location"])
+@pytest.mark.parametrize("action", ["send_sticker", "send_photo", "send_voice", "send_location"])
 async def test_non_text_messages_get_a_polite_note(tg: Running, action: str) -> None:
     ana = tg.fake.user()
     await ana.send("/start")
@@ -132,8 +130,7 @@ async def test_group_chat_gets_a_note_to_talk_in_private(tg: Running) -> None:
 
 async def test_command_menu_is_set(tg: Running) -> None:
     menu = tg.fake.commands[("default", "")]
-    assert [c for c, _ in menu] == ["start", "restart", "back", "help", "emergency",
-                                    "language", "forget"]
+    assert [c for c, _ in menu] == ["start", "restart", "back", "help", "emergency", "language", "forget"]
     assert dict(menu)["back"] == "Change my last answer"
 
 

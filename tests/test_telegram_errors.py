@@ -66,8 +66,9 @@ async def test_flood_control_is_waited_out() -> None:
         assert [c.status for c in tg.fake.calls if c.method == "sendMessage"] == [429, 200]
 
 
-@pytest.mark.parametrize("failure", [dict(status=500), dict(status=502),
-                                     dict(status=500, delay=1.3)])  # > request timeout
+@pytest.mark.parametrize(
+    "failure", [dict(status=500), dict(status=502), dict(status=500, delay=1.3)]
+)  # > request timeout
 async def test_server_errors_and_timeouts_are_retried(failure: dict) -> None:
     async with running_bot(Echo()) as tg:
         tg.fake.inject("sendMessage", times=2, **failure)
@@ -117,8 +118,9 @@ async def test_message_not_modified_is_ignored() -> None:
 
 async def test_html_refused_by_telegram_gets_an_apology() -> None:
     async with running_bot(Echo()) as tg:
-        tg.fake.inject("sendMessage", status=400,
-                       description="Bad Request: can't parse entities: Unsupported start tag")
+        tg.fake.inject(
+            "sendMessage", status=400, description="Bad Request: can't parse entities: Unsupported start tag"
+        )
         ana = tg.fake.user()
         await ana.send("hello")
         assert "Sorry" in (await ana.read()).text

@@ -33,9 +33,8 @@ def bilingual(tmp_path: Path) -> Path:
     """The mini content with a (partly) German locale."""
     content = copy_content(MINI, tmp_path)
     en = (content / "locales" / "en.yaml").read_text()
-    notice = f'\nui.tg.use_buttons: "{NOTICES["ui.tg.use_buttons"]}"\n'
-    (content / "locales" / "en.yaml").write_text(en + notice)
-    de = en + f'\nui.tg.use_buttons: "{NOTICE_DE}"\n'
+    assert NOTICES["ui.tg.use_buttons"] in en
+    de = en.replace(NOTICES["ui.tg.use_buttons"], NOTICE_DE)
     for english, german in GERMAN.items():
         assert english in de
         de = de.replace(english, german)

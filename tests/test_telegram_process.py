@@ -27,30 +27,47 @@ def settings(**values: object) -> Settings:
     return Settings.load(env={k.upper(): str(v) for k, v in values.items()})
 
 
-@pytest.mark.parametrize("env, message", [
-    ({}, "TELEGRAM_BOT_TOKEN is not set"),
-    ({"telegram_bot_token": "hello"}, "TELEGRAM_BOT_TOKEN is malformed"),
-    ({"telegram_bot_token": "123:short"}, "TELEGRAM_BOT_TOKEN is malformed"),
-    ({"telegram_bot_token": TOKEN, "telegram_api_url": "api.telegram.org"}, "http(s) URL"),
-    ({"telegram_bot_token": TOKEN, "telegram_webhook_url": "http://bot.example.org/tg"},
-     "only posts to https"),
-    ({"telegram_bot_token": TOKEN, "telegram_webhook_url": "https://bot.example.org/tg",
-      "telegram_webhook_secret": "no spaces"}, "webhook secret"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"telegram_bot_token": "hello"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"telegram_bot_token": "123:short"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"telegram_bot_token": TOKEN, "telegram_api_url": "api.telegram.org"}, "http(s) URL"),
+        (
+            {"telegram_bot_token": TOKEN, "telegram_webhook_url": "http://bot.example.org/tg"},
+            "only posts to https",
+        ),
+        (
+            {
+                "telegram_bot_token": TOKEN,
+                "telegram_webhook_url": "https://bot.example.org/tg",
+                "telegram_webhook_secret": "no spaces",
+            },
+            "webhook secret",
+        ),
+    ],
+)
 def test_bad_settings_are_refused(env: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         from_settings(settings(**env))
 
 
 def test_webhook_settings() -> None:
-    config = from_settings(settings(
-        telegram_bot_token=TOKEN, telegram_api_url="http://127.0.0.1:8081/",
-        telegram_webhook_url="https://bot.example.org/mamaflow/tg", telegram_webhook_port="9000",
-        telegram_webhook_secret="abc_DEF-123"))
-    assert (config.base_url, config.base_file_url) == ("http://127.0.0.1:8081/bot",
-                                                       "http://127.0.0.1:8081/file/bot")
-    assert (config.url_path, config.port, config.secret_token) == ("mamaflow/tg", 9000,
-                                                                    "abc_DEF-123")
+    config = from_settings(
+        settings(
+            telegram_bot_token=TOKEN,
+            telegram_api_url="http://127.0.0.1:8081/",
+            telegram_webhook_url="https://bot.example.org/mamaflow/tg",
+            telegram_webhook_port="9000",
+            telegram_webhook_secret="abc_DEF-123",
+        )
+    )
+    assert (config.base_url, config.base_file_url) == (
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/file/bot",
+    )
+    assert (config.url_path, config.port, config.secret_token) == ("mamaflow/tg", 9000, "abc_DEF-123")
     assert TOKEN not in repr(config) and "abc_DEF" not in repr(config)
     polling = from_settings(settings(telegram_bot_token=TOKEN))
     assert polling.webhook_url is None and len(polling.secret_token) >= 32
@@ -72,8 +89,9 @@ class Process:
 def child_env(**extra: str) -> dict[str, str]:
     """The environment for the bot process: the mini content, nothing from this shell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    env.update(BOT_FLOWS_DIR=str(MINI / "flows"), BOT_LOCALES_DIR=str(MINI / "locales"),
-               BOT_STORE="memory://")
+    env.update(
+        BOT_FLOWS_DIR=str(MINI / "flows"), BOT_LOCALES_DIR=str(MINI / "locales"), BOT_STORE="memory://"
+    )
     env.update(extra)
     return env
 
@@ -81,15 +99,23 @@ def child_env(**extra: str) -> dict[str, str]:
 async def run_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
     """Start `python -m bot` with `args`."""
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 @asynccontextmanager
 async def bot_process(fake: FakeTelegram, *args: str, **env: str) -> AsyncIterator[Process]:
     """`python -m bot telegram ARGS` against `fake`, up once its webhook or first poll is."""
-    proc = await run_cli("telegram", *args, env=child_env(
-        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url, **env))
+    proc = await run_cli(
+        "telegram", *args, env=child_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url, **env)
+    )
     running = Process(proc)
     try:
         for _ in range(300):
@@ -104,12 +130,14 @@ async def bot_process(fake: FakeTelegram, *args: str, **env: str) -> AsyncIterat
             await proc.communicate()
 
 
-@pytest.mark.parametrize("token, message", [
-    (None, "error: TELEGRAM_BOT_TOKEN is not set"),
-    ("123456:not-a-token", "error: TELEGRAM_BOT_TOKEN is malformed"),
-])
-async def test_missing_or_malformed_token_is_one_line_and_exit_2(token: str | None,
-                                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    "token, message",
+    [
+        (None, "error: TELEGRAM_BOT_TOKEN is not set"),
+        ("123456:not-a-token", "error: TELEGRAM_BOT_TOKEN is malformed"),
+    ],
+)
+async def test_missing_or_malformed_token_is_one_line_and_exit_2(token: str | None, message: str) -> None:
     env = child_env(**({"TELEGRAM_BOT_TOKEN": token} if token else {}))
     proc = await run_cli("telegram", env=env)
     out, err = await asyncio.wait_for(proc.communicate(), 30)
@@ -123,8 +151,7 @@ async def test_missing_or_malformed_token_is_one_line_and_exit_2(token: str | No
 async def test_a_token_telegram_rejects_is_one_line_and_exit_2() -> None:
     fake = await FakeTelegram(token="999999:AAAnotherTokenNotKnownToTheServer1").start()
     try:
-        proc = await run_cli("telegram", env=child_env(TELEGRAM_BOT_TOKEN=TOKEN,
-                                                       TELEGRAM_API_URL=fake.url))
+        proc = await run_cli("telegram", env=child_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=fake.url))
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     finally:
         await fake.stop()
@@ -162,8 +189,9 @@ async def test_webhook_process_rejects_requests_without_the_secret() -> None:
     port = free_port()
     hook = f"http://127.0.0.1:{port}/tg/hook"
     try:
-        async with bot_process(fake, "--webhook-url", hook, "--port", str(port),
-                               "--secret-token", "the_secret") as bot:
+        async with bot_process(
+            fake, "--webhook-url", hook, "--port", str(port), "--secret-token", "the_secret"
+        ) as bot:
             assert fake.webhook.secret == "the_secret"
             ana = fake.user()
             await ana.send("/start")

@@ -35,40 +35,72 @@ Seen = list[tuple[str, tuple[str, ...]]]  # (text, option labels) of each messag
 TRANSCRIPTS: dict[str, tuple[list[Step], str, str | None]] = {
     "calf cramp, self-care": (
         [P("agree"), P("t3"), P("calf_cramp"), P("none"), P("mild")],
-        "out_calf_self_care", "self_care"),
+        "out_calf_self_care",
+        "self_care",
+    ),
     "typed answers: number, weeks, label": (
         [T("1"), T("28"), T("calf or LEG cramp"), T("None of these"), T("3")],
-        "out_calf_same_day", "same_day"),
+        "out_calf_same_day",
+        "same_day",
+    ),
     "swollen leg after birth": (
         [P("agree"), P("postpartum"), P("calf_cramp"), P("one_leg_swollen")],
-        "out_dvt_after_birth", "same_day"),
+        "out_dvt_after_birth",
+        "same_day",
+    ),
     "swollen leg in pregnancy": (
         [P("agree"), P("t2"), P("calf_cramp"), P("one_leg_swollen")],
-        "out_dvt_pregnant", "urgent"),
+        "out_dvt_pregnant",
+        "urgent",
+    ),
     "back, then /back, then saddle numbness": (
         [P("agree"), P("t1"), P("calf_cramp"), T("/back"), P("low_back"), P("saddle_numbness")],
-        "out_cauda", "emergency"),
+        "out_cauda",
+        "emergency",
+    ),
     "labour signs late in pregnancy": (
         [P("agree"), P("t3"), P("low_back"), P("regular_tightenings")],
-        "out_labour", "urgent"),
+        "out_labour",
+        "urgent",
+    ),
     "help, emergency and nonsense on the way": (
-        [P("agree"), T("/help"), T("blah blah"), T("/emergency"), T("99"), P("breastfeeding"),
-         P("low_back"), P("none"), P("moderate")],
-        "out_back_routine", "routine"),
+        [
+            P("agree"),
+            T("/help"),
+            T("blah blah"),
+            T("/emergency"),
+            T("99"),
+            P("breastfeeding"),
+            P("low_back"),
+            P("none"),
+            P("moderate"),
+        ],
+        "out_back_routine",
+        "routine",
+    ),
     "outcome menu, then start again": (
-        [P("agree"), P("t2"), P("low_back"), P("none"), P("mild"), P("why"), P("sources"),
-         P("summary"), P("restart"), P("agree")],
-        "status", None),
-    "forget": (
-        [P("agree"), P("t1"), T("/forget"), P("agree"), T("/unknown")],
-        "status", None),
+        [
+            P("agree"),
+            P("t2"),
+            P("low_back"),
+            P("none"),
+            P("mild"),
+            P("why"),
+            P("sources"),
+            P("summary"),
+            P("restart"),
+            P("agree"),
+        ],
+        "status",
+        None,
+    ),
+    "forget": ([P("agree"), P("t1"), T("/forget"), P("agree"), T("/unknown")], "status", None),
 }
 
 
 async def through_console(steps: list[Step]) -> tuple[list[Seen], str, str | None]:
     """Run the steps through the console adapter (JSON lines mode)."""
-    chat = ConsoleChat(make_engine(), user="transcript", lang=None, jsonl=True,
-                       out=io.StringIO())
+    chat = ConsoleChat(make_engine(), user="transcript", lang=None, jsonl=True, out=io.StringIO())
     seen = []
     replies = await chat.send(None)
     seen.append([(r.text, tuple(o.label for o in r.options)) for r in replies])
@@ -92,8 +124,7 @@ async def through_telegram(steps: list[Step], counts: list[int], mode: str) -> l
                 await user.press(step.option)
             elif isinstance(step, T):
                 await user.send(step.text)
-            seen.append([(m.text, tuple(m.labels)) for m in
-                         [await user.read() for _ in range(counts[i])]])
+            seen.append([(m.text, tuple(m.labels)) for m in [await user.read() for _ in range(counts[i])]])
         await user.quiet(0.05)
         assert tg.fake.errors == []
     return seen

@@ -40,9 +40,14 @@ def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .concurrent_updates(PerChatProcessor())
-        .connect_timeout(t).read_timeout(t).write_timeout(t).pool_timeout(t)
-        .get_updates_connect_timeout(t).get_updates_read_timeout(t)
-        .get_updates_write_timeout(t).get_updates_pool_timeout(t)
+        .connect_timeout(t)
+        .read_timeout(t)
+        .write_timeout(t)
+        .pool_timeout(t)
+        .get_updates_connect_timeout(t)
+        .get_updates_read_timeout(t)
+        .get_updates_write_timeout(t)
+        .get_updates_pool_timeout(t)
         .build()
     )
     app.add_handler(TypeHandler(Update, bot.on_update))
@@ -54,8 +59,14 @@ def _polling_error(exc: TelegramError) -> None:
     log.warning("polling: %s %s", type(exc).__name__, exc.message)
 
 
-async def serve(app: Application, bot: TelegramBot, config: TelegramConfig,
-                stop: asyncio.Event, *, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    app: Application,
+    bot: TelegramBot,
+    config: TelegramConfig,
+    stop: asyncio.Event,
+    *,
+    ready: asyncio.Event | None = None,
+) -> None:
     """Run the bot until `stop` is set: getMe, command menu, then polling or the webhook."""
     await app.initialize()
     try:
@@ -63,16 +74,23 @@ async def serve(app: Application, bot: TelegramBot, config: TelegramConfig,
         await bot.set_commands(app)
         if config.webhook_url:
             await app.updater.start_webhook(
-                listen=config.listen, port=config.port, url_path=config.url_path,
-                webhook_url=config.webhook_url, secret_token=config.secret_token,
-                allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3)
+                listen=config.listen,
+                port=config.port,
+                url_path=config.url_path,
+                webhook_url=config.webhook_url,
+                secret_token=config.secret_token,
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
         else:
             await app.updater.start_polling(
-                timeout=timedelta(seconds=config.poll_timeout), allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3, error_callback=_polling_error)
+                timeout=timedelta(seconds=config.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+                error_callback=_polling_error,
+            )
         await app.start()
-        log.info("running as @%s (%s)", bot.username,
-                 "webhook" if config.webhook_url else "long polling")
+        log.info("running as @%s (%s)", bot.username, "webhook" if config.webhook_url else "long polling")
         if ready is not None:
             ready.set()
         await stop.wait()
@@ -104,21 +122,25 @@ async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) ->
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    bot = TelegramBot(engine, catalog=catalog,
-                      caller=Caller(retries=config.retries, retry_delay=config.retry_delay))
+    bot = TelegramBot(
+        engine, catalog=catalog, caller=Caller(retries=config.retries, retry_delay=config.retry_delay)
+    )
     try:
         await serve(build_application(config, bot), bot, config, stop)
     except InvalidToken:
-        print("error: Telegram rejected the token in TELEGRAM_BOT_TOKEN; check it with "
-              "@BotFather", file=sys.stderr)
+        print(
+            "error: Telegram rejected the token in TELEGRAM_BOT_TOKEN; check it with @BotFather",
+            file=sys.stderr,
+        )
         return 2
     except TelegramError as exc:
-        print(f"error: the Telegram Bot API at {config.api_url} failed: "
-              f"{type(exc).__name__} {exc.message}", file=sys.stderr)
+        print(
+            f"error: the Telegram Bot API at {config.api_url} failed: {type(exc).__name__} {exc.message}",
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:
-        print(f"error: cannot listen on {config.listen}:{config.port}: {exc.strerror}",
-              file=sys.stderr)
+        print(f"error: cannot listen on {config.listen}:{config.port}: {exc.strerror}", file=sys.stderr)
         return 1
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):

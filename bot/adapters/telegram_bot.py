@@ -5,6 +5,7 @@ Depends on `bot.events` and on two small contracts (see `bot.adapters.telegram`)
 
 from __future__ import annotations
 
+import asyncio
 import re
 import traceback
 from collections import OrderedDict
@@ -25,8 +26,8 @@ MEMORY = 10_000  # chats whose last keyboard and last pressed button are remembe
 NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
     "ui.tg.private_only": "Please talk to me in a private chat: tap my name, then Send Message "
-                          "or Start. Your answers are personal and should not be shared in a "
-                          "group.",
+    "or Start. Your answers are personal and should not be shared in a "
+    "group.",
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
@@ -44,13 +45,15 @@ class Engine(Protocol):
 class TelegramBot:
     """Turns Telegram updates into `Incoming` events and `Reply`s into Telegram messages."""
 
-    def __init__(self, engine: Engine, *, catalog: Any = None, caller: Caller | None = None,
-                 username: str = "") -> None:
+    def __init__(
+        self, engine: Engine, *, catalog: Any = None, caller: Caller | None = None, username: str = ""
+    ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.call = caller or Caller()
         self.username = username
         self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
+        self._tasks: set[asyncio.Future] = set()
         self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
         self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
 
@@ -80,11 +83,11 @@ class TelegramBot:
         for lang, menu in self.command_menus().items():
             commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
             try:
-                await self.call("setMyCommands", lambda c=commands, la=lang:
-                                app.bot.set_my_commands(c, language_code=la))
+                await self.call(
+                    "setMyCommands", lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la)
+                )
             except TelegramError as exc:
-                log.warning("could not set the command menu (%s): %s", lang or "default",
-                            type(exc).__name__)
+                log.warning("could not set the command menu (%s): %s", lang or "default", type(exc).__name__)
 
     # ------------------------------------------------------------------ updates
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,6 +104,9 @@ class TelegramBot:
             await self._group(update, chat.id, lang, context.application)
             return
         try:
+            language = getattr(self.engine, "language", None)
+            if language is not None:  # the session's own choice (/language) wins
+                lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
@@ -114,8 +120,7 @@ class TelegramBot:
         if context.error is not None:
             _log_failure(uid, context.error)
 
-    async def _private(self, update: Update, chat_id: int, lang: str | None,
-                       app: Application) -> None:
+    async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         key = f"tg:{chat_id}"
         if update.callback_query is not None:
             await self._press(update.callback_query, chat_id, key, lang, app)
@@ -128,8 +133,9 @@ class TelegramBot:
         await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
         await self.turn(app, chat_id, Incoming(key, lang=lang))
 
-    async def _press(self, query: CallbackQuery, chat_id: int, key: str, lang: str | None,
-                     app: Application) -> None:
+    async def _press(
+        self, query: CallbackQuery, chat_id: int, key: str, lang: str | None, app: Application
+    ) -> None:
         message = query.message if isinstance(query.message, Message) else None
         parsed = parse_callback(query.data)
         if parsed is None:  # garbage or forged data: a notice, then the current question
@@ -152,8 +158,7 @@ class TelegramBot:
                 self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
         await self.send(app, chat_id, replies)
 
-    async def _group(self, update: Update, chat_id: int, lang: str | None,
-                     app: Application) -> None:
+    async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         note = self.text(lang, "ui.tg.private_only")
         try:
             if update.callback_query is not None:
@@ -161,8 +166,7 @@ class TelegramBot:
             elif update.message is not None:
                 await self.notice(app, chat_id, note)
         except TelegramError as exc:
-            log.info("update %s: could not answer in a group: %s", update.update_id,
-                     type(exc).__name__)
+            log.info("update %s: could not answer in a group: %s", update.update_id, type(exc).__name__)
 
     def _membership(self, update: Update) -> None:
         member = update.my_chat_member
@@ -178,6 +182,10 @@ class TelegramBot:
         if chat_id not in self.blocked:
             self.blocked.add(chat_id)
             log.info("update %s: the user blocked the bot (logged once per chat)", update_id)
+            mark = getattr(self.engine, "mark_blocked", None)
+            if mark is not None:  # noted in the stored session; her next message clears it
+                self._tasks.add(task := asyncio.ensure_future(mark(f"tg:{chat_id}")))
+                task.add_done_callback(self._tasks.discard)
         self._live.pop(chat_id, None)
 
     async def _apologise(self, chat_id: int, lang: str | None, app: Application) -> None:
@@ -200,9 +208,16 @@ class TelegramBot:
             for out in render(reply):
                 if out.keyboard is not None:
                     await self._retire_live(app, chat_id)
-                sent = await self.call("sendMessage", lambda o=out: app.bot.send_message(
-                    chat_id, o.html, parse_mode=ParseMode.HTML, reply_markup=o.keyboard,
-                    link_preview_options=NO_PREVIEW))
+                sent = await self.call(
+                    "sendMessage",
+                    lambda o=out: app.bot.send_message(
+                        chat_id,
+                        o.html,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=o.keyboard,
+                        link_preview_options=NO_PREVIEW,
+                    ),
+                )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
                     self._remember(self._live, chat_id, sent.message_id)
@@ -217,9 +232,12 @@ class TelegramBot:
 
     async def notice(self, app: Application, chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""
-        await self.call("sendMessage", lambda: app.bot.send_message(
-            chat_id, f"<i>{escape(text)}</i>", parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW))
+        await self.call(
+            "sendMessage",
+            lambda: app.bot.send_message(
+                chat_id, f"<i>{escape(text)}</i>", parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            ),
+        )
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:
@@ -227,24 +245,39 @@ class TelegramBot:
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
 
-    async def _show_choice(self, app: Application, chat_id: int, message: Message,
-                           data: str) -> None:
+    async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
         markup = message.reply_markup
-        label = next((b.text for row in (markup.inline_keyboard if markup else ())
-                      for b in row if b.callback_data == data), None)
+        label = next(
+            (
+                b.text
+                for row in (markup.inline_keyboard if markup else ())
+                for b in row
+                if b.callback_data == data
+            ),
+            None,
+        )
         html = with_choice(message.text_html, label) if label and message.text else None
         if html is None:
             await self._drop_keyboard(app, chat_id, message.message_id)
             return
-        await self._edit("editMessageText", lambda: app.bot.edit_message_text(
-            html, chat_id=chat_id, message_id=message.message_id, parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW))
+        await self._edit(
+            "editMessageText",
+            lambda: app.bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+            ),
+        )
         if self._live.get(chat_id) == message.message_id:
             del self._live[chat_id]
 
     async def _drop_keyboard(self, app: Application, chat_id: int, message_id: int) -> None:
-        await self._edit("editMessageReplyMarkup", lambda: app.bot.edit_message_reply_markup(
-            chat_id=chat_id, message_id=message_id))
+        await self._edit(
+            "editMessageReplyMarkup",
+            lambda: app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+        )
         if self._live.get(chat_id) == message_id:
             del self._live[chat_id]
 

@@ -51,11 +51,13 @@ def validate_token(token: str | None) -> str:
     """The token, stripped; ConfigError when it is missing or not shaped like a bot token."""
     token = (token or "").strip()
     if not token:
-        raise ConfigError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and "
-                          "export TELEGRAM_BOT_TOKEN=...")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export TELEGRAM_BOT_TOKEN=..."
+        )
     if not _TOKEN.match(token):
-        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: it should look like "
-                          "123456789:AA... as given by @BotFather")
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: it should look like 123456789:AA... as given by @BotFather"
+        )
     return token
 
 
@@ -79,17 +81,18 @@ def from_settings(settings: Settings, **overrides: Any) -> TelegramConfig:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"the webhook URL must be an https URL, got {webhook!r}")
         if parts.scheme == "http" and api == OFFICIAL_API:
-            raise ConfigError("Telegram only posts to https webhook URLs; put the bot behind a "
-                              "reverse proxy with TLS")
+            raise ConfigError(
+                "Telegram only posts to https webhook URLs; put the bot behind a reverse proxy with TLS"
+            )
         extra["webhook_url"] = webhook
     if not 0 < settings.webhook_port < 65536:
         raise ConfigError(f"the webhook port must be from 1 to 65535, got {settings.webhook_port}")
     secret = settings.webhook_secret
     if secret is not None:
         if not _SECRET.match(secret):
-            raise ConfigError("the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, "
-                              "_ and -")
+            raise ConfigError("the webhook secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         extra["secret_token"] = secret
     extra.update(overrides)
-    return TelegramConfig(token=token, api_url=api, listen=settings.webhook_listen,
-                          port=settings.webhook_port, **extra)
+    return TelegramConfig(
+        token=token, api_url=api, listen=settings.webhook_listen, port=settings.webhook_port, **extra
+    )

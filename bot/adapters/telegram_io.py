@@ -92,8 +92,7 @@ class Caller:
                 failures += 1
                 if failures >= self.retries:
                     raise
-                log.warning("%s: %s, retry %d of %d", what, type(exc).__name__, failures,
-                            self.retries - 1)
+                log.warning("%s: %s, retry %d of %d", what, type(exc).__name__, failures, self.retries - 1)
                 await asyncio.sleep(self.retry_delay * 2 ** (failures - 1))
 
 

@@ -57,8 +57,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.options:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(o.label, callback_data=callback_data(reply.node, o.id))]
-         for o in reply.options]
+        [
+            [InlineKeyboardButton(o.label, callback_data=callback_data(reply.node, o.id))]
+            for o in reply.options
+        ]
     )
 
 

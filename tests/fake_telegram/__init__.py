@@ -5,5 +5,13 @@ from .rules import ApiError
 from .server import TOKEN, FakeTelegram
 from .user import BotMessage, FakeUser
 
-__all__ = ["TOKEN", "ApiError", "BotMessage", "FakeTelegram", "FakeUser", "ParseError",
-           "parse_html", "utf16_len"]
+__all__ = [
+    "TOKEN",
+    "ApiError",
+    "BotMessage",
+    "FakeTelegram",
+    "FakeUser",
+    "ParseError",
+    "parse_html",
+    "utf16_len",
+]

@@ -34,29 +34,39 @@ class Running:
 
 def test_config(fake: FakeTelegram, mode: str, **overrides: Any) -> TelegramConfig:
     """A config pointing at `fake`, with short timeouts; `mode` is polling or webhook."""
-    values: dict[str, Any] = dict(token=TOKEN, api_url=fake.url, poll_timeout=5.0,
-                                  request_timeout=1.0, retries=3, retry_delay=0.02)
+    values: dict[str, Any] = dict(
+        token=TOKEN, api_url=fake.url, poll_timeout=5.0, request_timeout=1.0, retries=3, retry_delay=0.02
+    )
     if mode == "webhook":
         port = free_port()
-        values.update(webhook_url=f"http://127.0.0.1:{port}/tg/hook", listen="127.0.0.1",
-                      port=port, secret_token="s3cret-token_for-tests")
+        values.update(
+            webhook_url=f"http://127.0.0.1:{port}/tg/hook",
+            listen="127.0.0.1",
+            port=port,
+            secret_token="s3cret-token_for-tests",
+        )
     values.update(overrides)
     return TelegramConfig(**values)
 
 
 @contextlib.asynccontextmanager
-async def running_bot(engine: Engine, *, mode: str = "polling", catalog: Any = None,
-                      fake: FakeTelegram | None = None, **overrides: Any
-                      ) -> AsyncIterator[Running]:
+async def running_bot(
+    engine: Engine,
+    *,
+    mode: str = "polling",
+    catalog: Any = None,
+    fake: FakeTelegram | None = None,
+    **overrides: Any,
+) -> AsyncIterator[Running]:
     """Start the fake server (unless given) and the bot; stop both afterwards."""
     own = fake is None
     fake = fake or await FakeTelegram().start()
     config = test_config(fake, mode, **overrides)
-    bot = TelegramBot(engine, catalog=catalog,
-                      caller=Caller(retries=config.retries, retry_delay=config.retry_delay))
+    bot = TelegramBot(
+        engine, catalog=catalog, caller=Caller(retries=config.retries, retry_delay=config.retry_delay)
+    )
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve(build_application(config, bot), bot, config, stop,
-                                     ready=ready))
+    task = asyncio.create_task(serve(build_application(config, bot), bot, config, stop, ready=ready))
     waiter = asyncio.create_task(ready.wait())
     try:
         await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)

@@ -74,8 +74,7 @@ def parse_html(html: str) -> tuple[str, list[dict]]:
                 if not stack:
                     raise ParseError(html, i, f'Unexpected end tag "</{name}>"')
                 if stack[-1][0] != name:
-                    raise ParseError(html, i, f'Unmatched end tag "</{name}>", expected '
-                                              f'"</{stack[-1][0]}>"')
+                    raise ParseError(html, i, f'Unmatched end tag "</{name}>", expected "</{stack[-1][0]}>"')
                 _, start, entity = stack.pop()
                 if length > start:
                     entity.update(offset=start, length=length - start)
@@ -86,8 +85,7 @@ def parse_html(html: str) -> tuple[str, list[dict]]:
             if not start_tag:
                 raise ParseError(html, i, 'Unsupported start tag or unescaped "<"')
             name = start_tag.group(1).lower()
-            attrs = {m.group(1): m.group(2) or m.group(3) or ""
-                     for m in _ATTR.finditer(start_tag.group(2))}
+            attrs = {m.group(1): m.group(2) or m.group(3) or "" for m in _ATTR.finditer(start_tag.group(2))}
             if name not in TAGS or (name == "span" and attrs.get("class") != "tg-spoiler"):
                 raise ParseError(html, i, f'Unsupported start tag "{name}"')
             entity: dict = {"type": TAGS[name]}
@@ -110,7 +108,6 @@ def parse_html(html: str) -> tuple[str, list[dict]]:
         out.append(piece)
         length += utf16_len(piece)
     if stack:
-        raise ParseError(html, len(html),
-                         f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+        raise ParseError(html, len(html), f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities

@@ -23,8 +23,7 @@ class ApiError(Exception):
 def answer(result: Any) -> web.Response:
     """The HTTP answer of the Bot API for a result or an ApiError."""
     if isinstance(result, ApiError):
-        body: dict[str, Any] = {"ok": False, "error_code": result.code,
-                                "description": result.description}
+        body: dict[str, Any] = {"ok": False, "error_code": result.code, "description": result.description}
         if result.retry_after is not None:
             body["parameters"] = {"retry_after": result.retry_after}
         return web.json_response(body, status=result.code)
@@ -80,17 +79,22 @@ def keyboard_param(markup: Any) -> list[list[dict]]:
         return []
     rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise ApiError(400, "Bad Request: can't parse inline keyboard button: Field "
-                            "\"inline_keyboard\" must be an Array of Arrays")
+        raise ApiError(
+            400,
+            "Bad Request: can't parse inline keyboard button: Field "
+            '"inline_keyboard" must be an Array of Arrays',
+        )
     for row in rows:
         for button in row:
             if not str(button.get("text", "")).strip():
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline "
-                                    "keyboard")
+                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
             data = button.get("callback_data")
             if data is None and "url" not in button:
-                raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                    "InlineKeyboardButton must have exactly one optional field")
+                raise ApiError(
+                    400,
+                    "Bad Request: can't parse inline keyboard button: "
+                    "InlineKeyboardButton must have exactly one optional field",
+                )
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return rows

@@ -36,10 +36,11 @@ from .user import BotMessage, FakeUser
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message")
-OLD_QUERY = ("Bad Request: query is too old and response timeout expired or query ID is "
-             "invalid")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
+OLD_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 @dataclass
@@ -78,9 +79,15 @@ class FakeTelegram:
 
     def __init__(self, token: str = TOKEN, *, username: str = "mamaflow_test_bot") -> None:
         self.token = token
-        self.me = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "Mamaflow",
-                   "username": username, "can_join_groups": True,
-                   "can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.me = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Mamaflow",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self.calls: list[Call] = []
         self.errors: list[Call] = []  # refusals the bot caused (not injected, not 403/429)
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -130,21 +137,36 @@ class FakeTelegram:
             await self._runner.cleanup()
 
     # ----------------------------------------------------------------- test API
-    def user(self, chat_id: int = 5001, *, language_code: str | None = "en",
-             first_name: str = "Ana", group: bool = False) -> FakeUser:
+    def user(
+        self,
+        chat_id: int = 5001,
+        *,
+        language_code: str | None = "en",
+        first_name: str = "Ana",
+        group: bool = False,
+    ) -> FakeUser:
         """A Telegram user chatting with the bot in a private chat (or a group)."""
-        user = FakeUser(self, chat_id, language_code=language_code, first_name=first_name,
-                        group=group)
+        user = FakeUser(self, chat_id, language_code=language_code, first_name=first_name, group=group)
         self.chats[user.chat["id"]] = user
         return user
 
-    def inject(self, method: str, *, status: int = 500, description: str | None = None,
-               retry_after: int | None = None, delay: float = 0.0, times: int = 1) -> None:
+    def inject(
+        self,
+        method: str,
+        *,
+        status: int = 500,
+        description: str | None = None,
+        retry_after: int | None = None,
+        delay: float = 0.0,
+        times: int = 1,
+    ) -> None:
         """Answer the next `times` calls of `method` with an error (after `delay` seconds)."""
         if description is None:
-            description = {429: f"Too Many Requests: retry after {retry_after}",
-                           403: "Forbidden: bot was blocked by the user",
-                           502: "Bad Gateway"}.get(status, "Internal Server Error")
+            description = {
+                429: f"Too Many Requests: retry after {retry_after}",
+                403: "Forbidden: bot was blocked by the user",
+                502: "Bad Gateway",
+            }.get(status, "Internal Server Error")
         self._injections.append(Injection(method, status, description, retry_after, delay, times))
 
     def called(self, method: str) -> list[Call]:
@@ -210,8 +232,11 @@ class FakeTelegram:
 
     async def _m_getupdates(self, p: dict) -> list[dict]:
         if self.webhook.url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int_param(p, "offset", 0)
         try:
             timeout = float(p.get("timeout", 0))
@@ -226,8 +251,11 @@ class FakeTelegram:
             self._changed.notify_all()  # an older poll ends with 409
             while True:
                 if me != self._poller:
-                    raise ApiError(409, "Conflict: terminated by other getUpdates request; make "
-                                        "sure that only one bot instance is running")
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make "
+                        "sure that only one bot instance is running",
+                    )
                 if offset:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 left = deadline - time.monotonic()
@@ -242,8 +270,7 @@ class FakeTelegram:
             parts = urlsplit(url)
             local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
             if parts.scheme != "https" and not local:
-                raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for "
-                                    "webhook")
+                raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
         secret = p.get("secret_token")
         if secret is not None and not _SECRET.match(secret):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
@@ -265,8 +292,11 @@ class FakeTelegram:
         return True
 
     async def _m_getwebhookinfo(self, p: dict) -> dict:
-        return {"url": self.webhook.url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook.url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _m_setmycommands(self, p: dict) -> bool:
         commands = p.get("commands")
@@ -294,8 +324,7 @@ class FakeTelegram:
         text, entities = text_param(p)
         keyboard = keyboard_param(p.get("reply_markup"))
         self._message_id += 1
-        message = BotMessage(user.chat["id"], self._message_id, p["text"], text, entities,
-                             keyboard)
+        message = BotMessage(user.chat["id"], self._message_id, p["text"], text, entities, keyboard)
         user.receive(message)
         return message.to_api(self.me, user.chat)
 

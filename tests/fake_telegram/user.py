@@ -44,8 +44,13 @@ class BotMessage:
 
     def to_api(self, me: dict, chat: dict) -> dict:
         """The Message object of the Bot API."""
-        data = {"message_id": self.message_id, "date": int(time.time()), "chat": chat,
-                "from": me, "text": self.text}
+        data = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": me,
+            "text": self.text,
+        }
         if self.entities:
             data["entities"] = self.entities
         if self.keyboard:
@@ -58,14 +63,18 @@ class BotMessage:
 class FakeUser:
     """One person in one chat (private by default) with the bot."""
 
-    def __init__(self, server: FakeTelegram, user_id: int, *, language_code: str | None,
-                 first_name: str, group: bool) -> None:
+    def __init__(
+        self, server: FakeTelegram, user_id: int, *, language_code: str | None, first_name: str, group: bool
+    ) -> None:
         self.server = server
         self.sender = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.sender["language_code"] = language_code
-        self.chat = ({"id": -user_id, "type": "group", "title": "Bump club"} if group else
-                     {"id": user_id, "type": "private", "first_name": first_name})
+        self.chat = (
+            {"id": -user_id, "type": "group", "title": "Bump club"}
+            if group
+            else {"id": user_id, "type": "private", "first_name": first_name}
+        )
         self.started = False
         self.blocked = False
         self.messages: dict[int, BotMessage] = {}
@@ -85,25 +94,34 @@ class FakeUser:
         """Type `text` (a /command gets its bot_command entity); return the update id."""
         content: dict = {"text": text}
         if text.startswith("/"):
-            content["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self._send(content)
 
     async def send_sticker(self) -> int:
         """Send a sticker."""
-        return await self._send({"sticker": {"file_id": "CAACAgI", "file_unique_id": "AgAD",
-                                             "type": "regular", "width": 512, "height": 512,
-                                             "is_animated": False, "is_video": False}})
+        return await self._send(
+            {
+                "sticker": {
+                    "file_id": "CAACAgI",
+                    "file_unique_id": "AgAD",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            }
+        )
 
     async def send_photo(self) -> int:
         """Send a photo."""
-        return await self._send({"photo": [{"file_id": "AgACAgI", "file_unique_id": "AQAD",
-                                            "width": 90, "height": 90}]})
+        return await self._send(
+            {"photo": [{"file_id": "AgACAgI", "file_unique_id": "AQAD", "width": 90, "height": 90}]}
+        )
 
     async def send_voice(self) -> int:
         """Send a voice note."""
-        return await self._send({"voice": {"file_id": "AwACAgI", "file_unique_id": "AgADv",
-                                           "duration": 3}})
+        return await self._send({"voice": {"file_id": "AwACAgI", "file_unique_id": "AgADv", "duration": 3}})
 
     async def send_location(self) -> int:
         """Share a location."""
@@ -115,8 +133,9 @@ class FakeUser:
         edited = dict(self._last_own, text=text, edit_date=int(time.time()))
         return await self.server.push_update("edited_message", edited)
 
-    async def press(self, choice: str, *, message: BotMessage | None = None,
-                    timeout: float = READ_TIMEOUT) -> tuple[str | None, bool]:
+    async def press(
+        self, choice: str, *, message: BotMessage | None = None, timeout: float = READ_TIMEOUT
+    ) -> tuple[str | None, bool]:
         """Press the button whose label or option id is `choice`; return the callback answer."""
         message = message or self.last_keyboard
         assert message is not None, "no keyboard to press"
@@ -126,13 +145,21 @@ class FakeUser:
                 return await self.press_data(message, button["callback_data"], timeout=timeout)
         raise AssertionError(f"no button {choice!r} in {message.labels}")
 
-    async def press_data(self, message: BotMessage, data: str, *,
-                         timeout: float = READ_TIMEOUT) -> tuple[str | None, bool]:
+    async def press_data(
+        self, message: BotMessage, data: str, *, timeout: float = READ_TIMEOUT
+    ) -> tuple[str | None, bool]:
         """Send a callback query with any `data` (a modified client can); await its answer."""
         qid, answered = self.server.new_query()
-        await self.server.push_update("callback_query", {
-            "id": qid, "from": self.sender, "chat_instance": f"ci{self.chat['id']}",
-            "data": data, "message": message.to_api(self.server.me, self.chat)})
+        await self.server.push_update(
+            "callback_query",
+            {
+                "id": qid,
+                "from": self.sender,
+                "chat_instance": f"ci{self.chat['id']}",
+                "data": data,
+                "message": message.to_api(self.server.me, self.chat),
+            },
+        )
         try:
             return await asyncio.wait_for(answered, timeout)
         except TimeoutError:
@@ -172,16 +199,31 @@ class FakeUser:
     async def _send(self, content: dict) -> int:
         self.started = True
         self.server._message_id += 1
-        message = {"message_id": self.server._message_id, "date": int(time.time()),
-                   "chat": self.chat, "from": self.sender, **content}
+        message = {
+            "message_id": self.server._message_id,
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.sender,
+            **content,
+        }
         self._last_own = message
         return await self.server.push_update("message", message)
 
     async def _member(self, old: str, new: str) -> None:
         def member(status: str) -> dict:
-            return {"status": status, "user": self.server.me,
-                    **({"until_date": 0} if status == "kicked" else {})}
+            return {
+                "status": status,
+                "user": self.server.me,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
 
-        await self.server.push_update("my_chat_member", {
-            "chat": self.chat, "from": self.sender, "date": int(time.time()),
-            "old_chat_member": member(old), "new_chat_member": member(new)})
+        await self.server.push_update(
+            "my_chat_member",
+            {
+                "chat": self.chat,
+                "from": self.sender,
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
