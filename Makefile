@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench telegram graph schema clean
+.PHONY: chat test lint bench telegram graph schema docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ chat: $(STAMP)  ## set up, then chat with the bot in the console (SQLite store u
 
 test: $(STAMP)  ## set up, lint the shipped content and the code, run every test
 	$(PY) -m bot lint
-	$(PY) -m ruff check bot tests bench
+	$(PY) -m ruff check bot tests bench docs
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -31,8 +31,10 @@ telegram: $(STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
 graph: $(STAMP)
 	@$(PY) -m bot graph
 
-schema: $(STAMP)  ## regenerate flows/flow.schema.json from the format definition
-	$(PY) -m bot schema > flows/flow.schema.json
+schema: docs
+
+docs: $(STAMP)  ## regenerate the schema, the paths snapshot, the clinical table and the README diagram
+	$(PY) docs/update_docs.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

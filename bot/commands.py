@@ -27,7 +27,7 @@ def lint(settings: Settings) -> int:
     return 0
 
 
-def _checked_flow(settings: Settings, flow_id: str) -> Flow:
+def checked_flow(settings: Settings, flow_id: str) -> Flow:
     """Load one flow and raise on any structural error in it (locales do not matter here)."""
     flows, problems = load_flows(settings.flows_dir)
     if flow_id not in flows:
@@ -40,22 +40,26 @@ def _checked_flow(settings: Settings, flow_id: str) -> Flow:
     return flows[flow_id]
 
 
-def graph(settings: Settings, flow_id: str, fmt: str) -> int:
-    """Print the flow's diagram, drawn by transitions from the compiled machine."""
+def diagram(flow: Flow, fmt: str = "mermaid") -> str:
+    """The flow's diagram (Mermaid or DOT), drawn by transitions from the compiled machine."""
     from transitions.extensions import GraphMachine
 
-    flow = _checked_flow(settings, flow_id)
     engine = "mermaid" if fmt == "mermaid" else "graphviz"
-    machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow_id, show_conditions=True)
+    machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow.id, show_conditions=True)
     machine.add_model(type("Diagram", (), {})())
     graph = machine.get_combined_graph()
     text = graph.draw(None) if fmt == "mermaid" else graph.source
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def graph(settings: Settings, flow_id: str, fmt: str) -> int:
+    """Print the flow's diagram."""
+    sys.stdout.write(diagram(checked_flow(settings, flow_id), fmt))
     return 0
 
 
 def paths(settings: Settings, flow_id: str, *, table: bool = False) -> int:
     """Print every root-to-outcome path, or the clinical table."""
-    flow = _checked_flow(settings, flow_id)
+    flow = checked_flow(settings, flow_id)
     sys.stdout.write(clinical_table(flow) if table else paths_text(flow))
     return 0

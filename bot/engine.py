@@ -67,6 +67,21 @@ class Engine:
                 await self.store.delete(incoming.key)
             return replies
 
+    async def language(self, key: str, hint: str | None = None) -> str:
+        """The language a conversation uses: its stored choice, else the hint, else the default."""
+        raw = await self.store.get(key)
+        stored = raw.get("l") if isinstance(raw, dict) else None
+        if isinstance(stored, str) and stored in self.catalog.locales:
+            return stored
+        return self.catalog.supported(hint) or self.catalog.default
+
+    async def mark_blocked(self, key: str) -> None:
+        """Note in the stored session that the user blocked the bot (cleared by her next turn)."""
+        async with self._locks.hold(key):
+            raw = await self.store.get(key)
+            if isinstance(raw, dict):
+                await self.store.put(key, {**raw, "b": 1})
+
     def commands(self, lang: str | None) -> list[tuple[str, str]]:
         """The command menu (name, description) in a language, for a channel's menu."""
         code = self.catalog.supported(lang) or self.catalog.default
@@ -194,6 +209,7 @@ class Engine:
         """Words that mark a number as weeks, and words that mark another unit (months, ago)."""
         cached = self._units.get(lang)
         if cached is None:
+
             def words(key: str) -> frozenset[str]:
                 return frozenset(w.strip().casefold() for w in self.catalog.text(lang, key).split(","))
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import ConfigError
+
 DEFAULT_STORE = "sqlite:///data/mamaflow.db"
 DEFAULT_API = "https://api.telegram.org"
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,9 @@ class Settings:
             value = env.get(var, "").strip()
             return value if value else default
 
-        port = pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443)
+        port = str(pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443))
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"webhook port must be a number from 1 to 65535, got '{port}'")
         return cls(
             store=str(pick("store", "BOT_STORE", DEFAULT_STORE)),
             locale=str(pick("locale", "BOT_LOCALE", "en")),
@@ -50,7 +54,7 @@ class Settings:
             telegram_api_url=str(pick("telegram_api_url", "TELEGRAM_API_URL", DEFAULT_API)).rstrip("/"),
             webhook_url=pick("webhook_url", "TELEGRAM_WEBHOOK_URL", None),  # type: ignore[arg-type]
             webhook_listen=str(pick("webhook_listen", "TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")),
-            webhook_port=int(port) if str(port).isdigit() else 8443,
+            webhook_port=int(port),
             webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
             flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", ROOT / "flows"))),
             locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", ROOT / "locales"))),

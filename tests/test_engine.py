@@ -332,8 +332,12 @@ async def test_command_menu_texts(engine) -> None:
 
 
 async def test_week_words_and_other_units(engine) -> None:
-    for typed, expected in [("24", "location"), ("week 9", "location"), ("I'm 30 weeks pregnant", "location"),
-                            ("28th week", "location")]:
+    for typed, expected in [
+        ("24", "location"),
+        ("week 9", "location"),
+        ("I'm 30 weeks pregnant", "location"),
+        ("28th week", "location"),
+    ]:
         chat = Chat(engine, key=typed)
         await chat.open()
         await chat.send("agree")
@@ -356,3 +360,24 @@ async def test_small_bare_number_is_the_option_number(chat: Chat) -> None:
     await chat.walk("calf_cramp", "none", "mild")
     why = (await chat.press("why"))[-1]
     assert "Stage: Given birth, not breastfeeding" in why.text
+
+
+async def test_language_of_a_conversation(engine) -> None:
+    assert await engine.language("nobody", "en-GB") == "en"
+    assert await engine.language("nobody", "xx") == "en"
+    chat = Chat(engine, lang="en-US")
+    await chat.open()
+    await chat.send("agree")
+    assert await engine.language(chat.key, "fr") == "en"
+
+
+async def test_blocked_mark_is_stored_and_cleared_by_the_next_turn() -> None:
+    store = MemoryStore()
+    chat = Chat(make_engine(store=store))
+    await chat.open()
+    await chat.send("agree")
+    await chat.engine.mark_blocked(chat.key)
+    assert (await store.get(chat.key))["b"] == 1
+    await chat.send("t2")
+    assert "b" not in await store.get(chat.key)
+    assert chat.last.node == "location"

@@ -1,0 +1,303 @@
+"""Telegram updates -> `Incoming` events -> the engine -> `Reply`s -> Telegram messages.
+
+Depends on `bot.events` and on two small contracts (see `bot.adapters.telegram`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import traceback
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.adapters.telegram_io import Caller, log
+from bot.adapters.telegram_render import escape, parse_callback, render, with_choice
+from bot.events import Incoming, Reply
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MEMORY = 10_000  # chats whose last keyboard and last pressed button are remembered
+NOTICES = {  # stand-ins for locale keys the catalog does not have
+    "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
+    "ui.tg.private_only": "Please talk to me in a private chat: tap my name, then Send Message "
+    "or Start. Your answers are personal and should not be shared in a "
+    "group.",
+    "ui.tg.bad_button": "That button no longer works. Here is the current question.",
+    "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
+}
+FALLBACK_COMMANDS = ("start", "restart", "back", "help", "emergency", "language", "forget")
+
+
+class Engine(Protocol):
+    """What the adapter needs of the core."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Apply one user action and return the bot's messages."""
+        ...
+
+
+class TelegramBot:
+    """Turns Telegram updates into `Incoming` events and `Reply`s into Telegram messages."""
+
+    def __init__(
+        self, engine: Engine, *, catalog: Any = None, caller: Caller | None = None, username: str = ""
+    ) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.call = caller or Caller()
+        self.username = username
+        self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
+        self._tasks: set[asyncio.Future] = set()
+        self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
+        self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
+
+    # ------------------------------------------------------------------ texts
+    def text(self, lang: str | None, key: str) -> str:
+        """One of the adapter's notices in `lang` (or the default language)."""
+        if self.catalog is not None:
+            code = self.catalog.supported(lang) or self.catalog.default
+            found = self.catalog.text(code, key)
+            if found and found != key:
+                return found
+        return NOTICES[key]
+
+    def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
+        """The command menu per language code (None: everyone else)."""
+        commands = getattr(self.engine, "commands", None)
+        if commands is None:
+            return {None: [(c, c) for c in FALLBACK_COMMANDS]}
+        menus = {None: commands(self.catalog.default if self.catalog else None)}
+        for lang in (self.catalog.languages if self.catalog else [])[1:]:
+            if re.fullmatch(r"[a-z]{2}", lang):  # Telegram takes two-letter codes only
+                menus[lang] = commands(lang)
+        return menus
+
+    async def set_commands(self, app: Application) -> None:
+        """setMyCommands for each language; a failure is logged, not fatal."""
+        for lang, menu in self.command_menus().items():
+            commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
+            try:
+                await self.call(
+                    "setMyCommands", lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la)
+                )
+            except TelegramError as exc:
+                log.warning("could not set the command menu (%s): %s", lang or "default", type(exc).__name__)
+
+    # ------------------------------------------------------------------ updates
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle one update; the user always gets an answer, never a traceback."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if update.my_chat_member is not None:
+            self._membership(update)
+            return
+        user = update.effective_user
+        lang = user.language_code if user else None
+        if chat.type != ChatType.PRIVATE:
+            await self._group(update, chat.id, lang, context.application)
+            return
+        try:
+            language = getattr(self.engine, "language", None)
+            if language is not None:  # the session's own choice (/language) wins
+                lang = await language(f"tg:{chat.id}", lang)
+            await self._private(update, chat.id, lang, context.application)
+        except Forbidden:
+            self._mark_blocked(chat.id, update.update_id)
+        except Exception as exc:
+            _log_failure(update.update_id, exc)
+            await self._apologise(chat.id, lang, context.application)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Last resort for errors outside `on_update` (logged without user data)."""
+        uid = update.update_id if isinstance(update, Update) else None
+        if context.error is not None:
+            _log_failure(uid, context.error)
+
+    async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
+        key = f"tg:{chat_id}"
+        if update.callback_query is not None:
+            await self._press(update.callback_query, chat_id, key, lang, app)
+            return
+        message = update.message
+        if message is not None and message.text is not None:
+            await self.turn(app, chat_id, Incoming(key, text=message.text, lang=lang))
+            return
+        # stickers, photos, voice, locations, edited messages, ...
+        await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
+        await self.turn(app, chat_id, Incoming(key, lang=lang))
+
+    async def _press(
+        self, query: CallbackQuery, chat_id: int, key: str, lang: str | None, app: Application
+    ) -> None:
+        message = query.message if isinstance(query.message, Message) else None
+        parsed = parse_callback(query.data)
+        if parsed is None:  # garbage or forged data: a notice, then the current question
+            await self._answer(query, self.text(lang, "ui.tg.bad_button"))
+            if message is not None:
+                await self._drop_keyboard(app, chat_id, message.message_id)
+            await self.turn(app, chat_id, Incoming(key, lang=lang))
+            return
+        await self._answer(query, None)
+        pressed = (chat_id, message.message_id) if message is not None else None
+        if pressed is not None and self._pressed.get(pressed) == query.data:
+            return  # a double tap: the first tap has been answered with the next question
+        node, option = parsed
+        replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
+        if message is not None:
+            if replies and replies[0].kind == "error":  # stale: the engine says so
+                await self._drop_keyboard(app, chat_id, message.message_id)
+            else:
+                await self._show_choice(app, chat_id, message, query.data or "")
+                self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
+        await self.send(app, chat_id, replies)
+
+    async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
+        note = self.text(lang, "ui.tg.private_only")
+        try:
+            if update.callback_query is not None:
+                await self._answer(update.callback_query, note[:200])
+            elif update.message is not None:
+                await self.notice(app, chat_id, note)
+        except TelegramError as exc:
+            log.info("update %s: could not answer in a group: %s", update.update_id, type(exc).__name__)
+
+    def _membership(self, update: Update) -> None:
+        member = update.my_chat_member
+        if member is None:
+            return
+        status = member.new_chat_member.status
+        if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+            self._mark_blocked(member.chat.id, update.update_id)
+        else:
+            self.blocked.discard(member.chat.id)
+
+    def _mark_blocked(self, chat_id: int, update_id: int | None) -> None:
+        if chat_id not in self.blocked:
+            self.blocked.add(chat_id)
+            log.info("update %s: the user blocked the bot (logged once per chat)", update_id)
+            mark = getattr(self.engine, "mark_blocked", None)
+            if mark is not None:  # noted in the stored session; her next message clears it
+                self._tasks.add(task := asyncio.ensure_future(mark(f"tg:{chat_id}")))
+                task.add_done_callback(self._tasks.discard)
+        self._live.pop(chat_id, None)
+
+    async def _apologise(self, chat_id: int, lang: str | None, app: Application) -> None:
+        try:
+            await self.notice(app, chat_id, self.text(lang, "ui.tg.sorry"))
+            await self.turn(app, chat_id, Incoming(f"tg:{chat_id}", lang=lang))
+        except Forbidden:
+            self._mark_blocked(chat_id, None)
+        except Exception as exc:
+            log.error("could not apologise to a user: %s", type(exc).__name__)
+
+    # ------------------------------------------------------------------ sending
+    async def turn(self, app: Application, chat_id: int, incoming: Incoming) -> None:
+        """Ask the engine and send its replies."""
+        await self.send(app, chat_id, await self.engine.handle(incoming))
+
+    async def send(self, app: Application, chat_id: int, replies: list[Reply]) -> None:
+        """Send replies in order; a new keyboard retires the chat's previous one."""
+        for reply in replies:
+            for out in render(reply):
+                if out.keyboard is not None:
+                    await self._retire_live(app, chat_id)
+                sent = await self.call(
+                    "sendMessage",
+                    lambda o=out: app.bot.send_message(
+                        chat_id,
+                        o.html,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=o.keyboard,
+                        link_preview_options=NO_PREVIEW,
+                    ),
+                )
+                self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
+                if out.keyboard is not None and sent is not None:
+                    self._remember(self._live, chat_id, sent.message_id)
+
+    @staticmethod
+    def _remember(memory: OrderedDict, key: Any, value: Any) -> None:
+        """Store in a bounded, least-recently-set-first memory."""
+        memory[key] = value
+        memory.move_to_end(key)
+        while len(memory) > MEMORY:
+            memory.popitem(last=False)
+
+    async def notice(self, app: Application, chat_id: int, text: str) -> None:
+        """Send one of the adapter's own short notices."""
+        await self.call(
+            "sendMessage",
+            lambda: app.bot.send_message(
+                chat_id, f"<i>{escape(text)}</i>", parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            ),
+        )
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        try:
+            await self.call("answerCallbackQuery", lambda: query.answer(text))
+        except BadRequest as exc:  # e.g. a query older than Telegram keeps them
+            log.info("could not answer a button press: %s", exc.message)
+
+    async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
+        markup = message.reply_markup
+        label = next(
+            (
+                b.text
+                for row in (markup.inline_keyboard if markup else ())
+                for b in row
+                if b.callback_data == data
+            ),
+            None,
+        )
+        html = with_choice(message.text_html, label) if label and message.text else None
+        if html is None:
+            await self._drop_keyboard(app, chat_id, message.message_id)
+            return
+        await self._edit(
+            "editMessageText",
+            lambda: app.bot.edit_message_text(
+                html,
+                chat_id=chat_id,
+                message_id=message.message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+            ),
+        )
+        if self._live.get(chat_id) == message.message_id:
+            del self._live[chat_id]
+
+    async def _drop_keyboard(self, app: Application, chat_id: int, message_id: int) -> None:
+        await self._edit(
+            "editMessageReplyMarkup",
+            lambda: app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+        )
+        if self._live.get(chat_id) == message_id:
+            del self._live[chat_id]
+
+    async def _retire_live(self, app: Application, chat_id: int) -> None:
+        message_id = self._live.pop(chat_id, None)
+        if message_id is not None:
+            await self._drop_keyboard(app, chat_id, message_id)
+
+    async def _edit(self, what: str, make: Any) -> None:
+        """A cosmetic edit: failures other than Forbidden are logged and skipped."""
+        try:
+            await self.call(what, make)
+        except Forbidden:
+            raise
+        except TelegramError as exc:
+            log.info("%s skipped: %s", what, type(exc).__name__)
+
+
+def _log_failure(update_id: int | None, exc: BaseException) -> None:
+    """Log an error with its stack but without its message (it may quote the user)."""
+    detail = exc.message if isinstance(exc, TelegramError) else ""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("update %s failed: %s %s\n%s", update_id, type(exc).__name__, detail, stack)

@@ -1,0 +1,117 @@
+"""Telegram plumbing: per-chat ordering of updates, API calls with Telegram's error rules,
+and a log filter that keeps the token out of every log line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseUpdateProcessor
+from telegram.warnings import PTBDeprecationWarning
+
+log = logging.getLogger("bot.adapters.telegram")
+T = TypeVar("T")
+MAX_FLOOD_WAITS = 5
+MAX_FLOOD_WAIT = 120.0  # seconds; a longer retry_after is not waited out
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Updates of one chat run one at a time in arrival order; different chats concurrently."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, list[Any]] = {}  # chat id -> [lock, users]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Await `coroutine` while holding the lock of the update's chat."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        entry = self._locks.setdefault(chat.id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                await coroutine
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """RetryAfter's wait in seconds, whichever type this PTB version gives it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
+
+
+def not_modified(exc: BadRequest) -> bool:
+    """True for Telegram's "message is not modified" (an edit that changes nothing)."""
+    return "message is not modified" in exc.message.lower()
+
+
+class Caller:
+    """Runs one Bot API call: waits out flood control, retries timeouts a bounded number of
+    times, ignores "message is not modified"; any other error is raised to the caller."""
+
+    def __init__(self, *, retries: int = 3, retry_delay: float = 1.0) -> None:
+        self.retries = max(1, retries)
+        self.retry_delay = retry_delay
+
+    async def __call__(self, what: str, make: Callable[[], Awaitable[T]]) -> T | None:
+        """Call `make()` (a fresh coroutine per attempt); `what` names it in logs."""
+        failures = floods = 0
+        while True:
+            try:
+                return await make()
+            except RetryAfter as exc:
+                wait = retry_seconds(exc)
+                floods += 1
+                if floods > MAX_FLOOD_WAITS or wait > MAX_FLOOD_WAIT:
+                    raise
+                log.warning("%s: flood control, retrying in %.0f s", what, wait)
+                await asyncio.sleep(wait)
+            except BadRequest as exc:
+                if not_modified(exc):
+                    return None
+                raise
+            except (TimedOut, NetworkError) as exc:
+                failures += 1
+                if failures >= self.retries:
+                    raise
+                log.warning("%s: %s, retry %d of %d", what, type(exc).__name__, failures, self.retries - 1)
+                await asyncio.sleep(self.retry_delay * 2 ** (failures - 1))
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in every log record that passes the handler it is attached to."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the token; always keep the record."""
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            if self.token in text:
+                record.exc_info, record.exc_text = None, text.replace(self.token, "<token>")
+        return True
