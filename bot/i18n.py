@@ -11,6 +11,7 @@ from bot.errors import ContentError, Problem
 from bot.yamlsrc import LDict, load_yaml
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
+_TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})
 META_KEYS = ("name", "translator", "review")
 
 
@@ -136,7 +137,9 @@ class Catalog:
         tag = lang.strip().lower().replace("_", "-")
         if tag in self.locales:
             return tag
-        base = tag.split("-", 1)[0]
+        base, _, region = tag.partition("-")
+        if base == "zh" and region.split("-", 1)[0] in _TRADITIONAL:
+            return None  # zh (Simplified) is not offered to Traditional Chinese readers
         return base if base in self.locales else None
 
     def has(self, key: str) -> bool:

@@ -93,14 +93,24 @@ class Renderer:
 
     def outcome(self, node: Node, lang: str, answers: dict[str, str]) -> Reply:
         """The full advice: headline, how urgently, what to do, avoid, and if it gets worse."""
+        shown = tuple(
+            tuple(i for i, item in enumerate(getattr(node, section)) if holds(item.when, answers))
+            for section in ("do", "avoid", "worse")
+        )
+        cache_key = (node.id, lang, shown)
+        reply = self._cache.get(cache_key)
+        if reply is not None:
+            return reply
         parts = [self.t(lang, node.title), self.t(lang, f"disposition.{node.disposition}")]
-        for section in ("do", "avoid", "worse"):
-            items = [i for i in getattr(node, section) if holds(i.when, answers)]
-            if items:
+        for section, indices in zip(("do", "avoid", "worse"), shown, strict=True):
+            items = getattr(node, section)
+            if indices:
                 lines = [self.t(lang, f"ui.outcome.{section}")]
-                lines += [f"• {self.t(lang, i.text)}" for i in items]
+                lines += [f"• {self.t(lang, items[i].text)}" for i in indices]
                 parts.append("\n".join(lines))
-        return Reply("outcome", node.id, "\n\n".join(parts), self.actions(lang), node.disposition)
+        reply = Reply("outcome", node.id, "\n\n".join(parts), self.actions(lang), node.disposition)
+        self._cache[cache_key] = reply
+        return reply
 
     def next_step(self, node: Node, lang: str) -> Reply:
         """The short prompt shown again at an outcome: what would you like to do now?"""
