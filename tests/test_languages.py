@@ -67,7 +67,7 @@ def test_console_whole_conversation(lang: str) -> None:
     messages = [json.loads(line) for line in proc.stdout.splitlines()]
     assert messages[0]["text"] == t(lang, "q.disclaimer")
     assert messages[1]["text"] == t(lang, "q.status")
-    assert [o["label"] for o in messages[1]["options"]][0] == t(lang, "option.t1")
+    assert messages[1]["options"][0]["label"] == t(lang, "option.t1")
     outcome = next(m for m in messages if m["kind"] == "outcome")
     assert outcome["disposition"] == "self_care"
     assert outcome["text"].startswith(t(lang, "out.calf_self_care"))
@@ -78,7 +78,7 @@ def test_console_whole_conversation(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_telegram_whole_conversation(lang: str) -> None:
-    engine = make_engine(ROOT)
+    engine = make_engine(ROOT, emergency_number="555-0100")
     async with running_bot(engine, catalog=engine.catalog, mode="polling") as tg:
         user = tg.fake.user(7001, language_code=TELEGRAM_TAGS.get(lang, lang))
         await user.send("/start")
