@@ -118,7 +118,7 @@ async def test_switching_language_keeps_the_answers() -> None:
     assert replies[0].text == t(other, "ui.language_set")
     assert chat.last.node == "screen_low_back"
     assert chat.last.text == t(other, "q.screen_low_back")
-    out = await chat.walk("none", "mild")
+    out = await chat.walk("none", "mild", "under_2_weeks")
     assert out.text.startswith(t(other, "out.lowback_self_care"))
     why = (await chat.press("why"))[-1].text
     assert t(other, "option.t2") in why  # the earlier answers were kept
