@@ -15,17 +15,30 @@ sys.path.insert(0, str(ROOT))
 
 from bot.commands import checked_flow, diagram  # noqa: E402
 from bot.flow.schema import schema_text  # noqa: E402
+from bot.i18n import load_locale  # noqa: E402
 from bot.report import clinical_table, paths_text  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
-START, END = "<!-- diagram:start -->", "<!-- diagram:end -->"
+
+def replace_block(readme: str, name: str, body: str) -> str:
+    """README text with the block between `<!-- name:start -->` and `<!-- name:end -->` replaced."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body.rstrip()}\n{end}{tail}"
 
 
-def readme_with_diagram(readme: str, mermaid: str) -> str:
-    """README text with the diagram block replaced."""
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n```mermaid\n{mermaid.rstrip()}\n```\n{END}{tail}"
+def locale_table(locales_dir: Path) -> str:
+    """A Markdown table of the shipped locales and their metadata."""
+    rows = ["| file | language | translated by | review status |", "|---|---|---|---|"]
+    for path in sorted(locales_dir.glob("*.yaml")):
+        loc, _ = load_locale(path)
+        if loc is not None:
+            meta = loc.meta
+            rows.append(
+                f"| `locales/{path.name}` | {meta.get('name', '')} | {meta.get('translator', '')} | {meta.get('review', '')} |"
+            )
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -34,7 +47,11 @@ def main() -> None:
     (ROOT / "tests" / "golden" / "paths.txt").write_text(paths_text(flow))
     (ROOT / "docs" / "clinical-table.md").write_text(clinical_table(flow))
     readme = ROOT / "README.md"
-    readme.write_text(readme_with_diagram(readme.read_text(), diagram(flow, "mermaid")))
+    text = replace_block(
+        readme.read_text(), "diagram", f"```mermaid\n{diagram(flow, 'mermaid').rstrip()}\n```"
+    )
+    text = replace_block(text, "locales", locale_table(ROOT / "locales"))
+    readme.write_text(text)
     print("updated: flows/flow.schema.json tests/golden/paths.txt docs/clinical-table.md README.md")
 
 

@@ -196,3 +196,14 @@ def test_readme_diagram_is_current(engine) -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- diagram:start -->")[1].split("<!-- diagram:end -->")[0]
     assert block.strip() == f"```mermaid\n{diagram(engine.flow).rstrip()}\n```", "run `make docs`"
+
+
+def test_readme_lists_every_locale_with_its_review_status() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_docs", ROOT / "docs" / "update_docs.py")
+    update_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(update_docs)
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- locales:start -->")[1].split("<!-- locales:end -->")[0]
+    assert block.strip() == update_docs.locale_table(ROOT / "locales"), "run `make docs`"
