@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 
 from bot.events import Incoming, Reply
@@ -12,20 +11,14 @@ from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
+from bot.matching import Matcher, has_number
 from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.session import Session
 from bot.storage.base import SessionStore
 
 log = logging.getLogger(__name__)
-_NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"[^\W\d_]+")
-_SPACES = re.compile(r"\s+")
 
 SAVE, DELETE, KEEP = "save", "delete", "keep"
-
-
-def _norm(text: str) -> str:
-    return _SPACES.sub(" ", text.strip()).casefold()
 
 
 class Engine:
@@ -47,7 +40,7 @@ class Engine:
         self._events = self.machine.events
         self._locks = KeyedLocks()
         self._today = today
-        self._units: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
@@ -147,7 +140,7 @@ class Engine:
         node = self.flow.nodes[s.state]
         option = self._match(node, s, text, lang)
         if option is None:
-            if node.numbers and node.numbers_error and _NUMBER.search(text):
+            if node.numbers and node.numbers_error and has_number(text):
                 out.append(self.render.message("error", node.id, lang, node.numbers_error))
             else:
                 out.append(self.render.message("error", node.id, lang, "ui.unknown"))
@@ -172,7 +165,7 @@ class Engine:
         return opt is not None and (opt.when is None or holds(opt.when, s.answered))
 
     def _match(self, node: Node, s: Session, text: str, lang: str) -> str | None:
-        """The option a typed answer means: its number, its id or its label."""
+        """The option a typed answer means: its number, id or label, or a typed week."""
         if node.is_outcome:
             choices = [(o.id, o.label) for o in self.render.actions(lang)]
         else:
@@ -180,41 +173,10 @@ class Engine:
             choices = [
                 (o.id, self.catalog.text(lang, o.label)) for o in node.options if holds(o.when, answers)
             ]
-        typed = _norm(text)
-        if typed.isdigit() and 1 <= int(typed) <= len(choices):
-            return choices[int(typed) - 1][0]
-        for oid, label in choices:
-            if typed == oid or typed == _norm(label):
-                return oid
-        if node.numbers:
-            return self._match_number(node, s, typed, lang)
-        return None
-
-    def _match_number(self, node: Node, s: Session, typed: str, lang: str) -> str | None:
-        """A typed week number: bare ("24", beyond the option numbers) or with a week word."""
-        numbers = _NUMBER.findall(typed)
-        if len(numbers) != 1:
-            return None
-        words = set(_WORD.findall(typed.replace("'", "").replace("’", "")))
-        weeks, other = self._unit_words(lang)
-        if words & other or not (words <= weeks):
-            return None
-        value = int(numbers[0])
-        for rng in node.numbers:
-            if rng.min <= value <= rng.max and self._offered(node, s, rng.option):
-                return rng.option
-        return None
-
-    def _unit_words(self, lang: str) -> tuple[frozenset[str], frozenset[str]]:
-        """Words that mark a number as weeks, and words that mark another unit (months, ago)."""
-        cached = self._units.get(lang)
-        if cached is None:
-
-            def words(key: str) -> frozenset[str]:
-                return frozenset(w.strip().casefold() for w in self.catalog.text(lang, key).split(","))
-
-            cached = self._units[lang] = (words("ui.input.week_words"), words("ui.input.other_units"))
-        return cached
+        found = self._matcher.choice(text, choices)
+        if found is None and node.numbers:
+            found = self._matcher.week(text, lang, node.numbers, lambda o: self._offered(node, s, o))
+        return found
 
     def _choose(self, s: Session, node: Node, option: str, out: list[Reply], lang: str) -> str:
         if node.is_outcome:
@@ -298,14 +260,8 @@ class Engine:
     # -- language ---------------------------------------------------------------------------
 
     def _match_language(self, text: str) -> str | None:
-        typed = _norm(text)
         langs = self.catalog.languages
-        if typed.isdigit() and 1 <= int(typed) <= len(langs):
-            return langs[int(typed) - 1]
-        for code in langs:
-            if typed in (code, _norm(self.catalog.locales[code].name)):
-                return code
-        return None
+        return self._matcher.choice(text, [(c, self.catalog.locales[c].name) for c in langs])
 
     def _set_language(self, s: Session, code: str, out: list[Reply]) -> str:
         s.lang, s.menu = code, None
