@@ -68,6 +68,9 @@ class Renderer:
         self.flow = flow
         self.catalog = catalog
         self._cache: dict[tuple, Reply] = {}
+        self._unconditional = {
+            nid for nid, n in flow.nodes.items() if not n.is_outcome and all(o.when is None for o in n.options)
+        }
 
     def t(self, lang: str, key: str, **values: str) -> str:
         """Shorthand for the catalog lookup."""
@@ -79,8 +82,12 @@ class Renderer:
 
     def question(self, node: Node, lang: str, answers: dict[str, str]) -> Reply:
         """The question of `node` with the options offered under these answers (cached)."""
-        offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
-        cache_key = (node.id, lang, offered)
+        if node.id in self._unconditional:
+            cache_key: tuple = (node.id, lang)
+            offered: tuple[int, ...] = tuple(range(len(node.options)))
+        else:
+            offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
+            cache_key = (node.id, lang, offered)
         reply = self._cache.get(cache_key)
         if reply is None:
             options = tuple(Option(o.id, self.t(lang, o.label)) for o in (node.options[i] for i in offered))
