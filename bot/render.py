@@ -69,7 +69,9 @@ class Renderer:
         self.catalog = catalog
         self._cache: dict[tuple, Reply] = {}
         self._unconditional = {
-            nid for nid, n in flow.nodes.items() if not n.is_outcome and all(o.when is None for o in n.options)
+            nid
+            for nid, n in flow.nodes.items()
+            if not n.is_outcome and all(o.when is None for o in n.options)
         }
 
     def t(self, lang: str, key: str, **values: str) -> str:

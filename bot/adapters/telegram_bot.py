@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import traceback
 from collections import OrderedDict
 from typing import Any, Protocol
 
@@ -16,7 +15,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.adapters.telegram_io import Caller, log
+from bot.adapters.telegram_io import Caller, log, log_failure
 from bot.adapters.telegram_render import escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
 
@@ -111,14 +110,14 @@ class TelegramBot:
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except Exception as exc:
-            _log_failure(update.update_id, exc)
+            log_failure(update.update_id, exc)
             await self._apologise(chat.id, lang, context.application)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort for errors outside `on_update` (logged without user data)."""
         uid = update.update_id if isinstance(update, Update) else None
         if context.error is not None:
-            _log_failure(uid, context.error)
+            log_failure(uid, context.error)
 
     async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         key = f"tg:{chat_id}"
@@ -294,10 +293,3 @@ class TelegramBot:
             raise
         except TelegramError as exc:
             log.info("%s skipped: %s", what, type(exc).__name__)
-
-
-def _log_failure(update_id: int | None, exc: BaseException) -> None:
-    """Log an error with its stack but without its message (it may quote the user)."""
-    detail = exc.message if isinstance(exc, TelegramError) else ""
-    stack = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("update %s failed: %s %s\n%s", update_id, type(exc).__name__, detail, stack)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseUpdateProcessor
 from telegram.warnings import PTBDeprecationWarning
 
@@ -115,3 +116,10 @@ class RedactToken(logging.Filter):
             if self.token in text:
                 record.exc_info, record.exc_text = None, text.replace(self.token, "<token>")
         return True
+
+
+def log_failure(update_id: int | None, exc: BaseException) -> None:
+    """Log an error with its stack but without its message (it may quote the user)."""
+    detail = exc.message if isinstance(exc, TelegramError) else ""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("update %s failed: %s %s\n%s", update_id, type(exc).__name__, detail, stack)
