@@ -65,6 +65,8 @@ def run_console(settings: Settings, *, user: str, lang: str | None, jsonl: bool)
                 sys.stdout.flush()
             line = sys.stdin.readline()
             if not line:
+                if not jsonl and sys.stdin.isatty():
+                    sys.stdout.write("\n")
                 break
             loop.run_until_complete(chat.send(line.rstrip("\r\n")))
     except KeyboardInterrupt:
