@@ -207,3 +207,16 @@ def test_readme_lists_every_locale_with_its_review_status() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- locales:start -->")[1].split("<!-- locales:end -->")[0]
     assert block.strip() == update_docs.locale_table(ROOT / "locales"), "run `make docs`"
+
+
+async def test_every_path_as_a_chat_reaches_its_outcome(engine, paths) -> None:
+    for i, path in enumerate(paths):
+        chat = Chat(engine, key=f"path:{i}")
+        await chat.open()
+        for node, option in path.answers:
+            assert chat.last.node == node
+            assert option in chat.option_ids  # offered as a button at that point
+            await chat.press(option)
+        assert chat.last.kind == "outcome"
+        assert chat.last.node == path.outcome
+        assert chat.last.disposition == engine.flow.nodes[path.outcome].disposition
