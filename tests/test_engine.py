@@ -257,16 +257,21 @@ async def test_language_menu_and_choice(chat: Chat) -> None:
     assert chat.last.node == "status"
 
 
-async def test_flow_change_with_missing_node_restarts_politely(tmp_path) -> None:
+async def midway_then_changed(tmp_path, old: str, new: str) -> tuple[Chat, Chat]:
+    """A chat stored at the back-pain screen, then the same store under a changed flow."""
     store = MemoryStore()
     chat = Chat(make_engine(store=store))
     await chat.open()
     await chat.walk("agree", "t2", "low_back")
     changed = copy_content(MINI, tmp_path)
     path = changed / "flows" / "main.yaml"
-    text = path.read_text().replace("flags_back", "flags_lower_back")
-    path.write_text(text)
-    chat2 = Chat(make_engine(changed, store=store))
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    return chat, Chat(make_engine(changed, store=store))
+
+
+async def test_flow_change_with_missing_node_restarts_politely(tmp_path) -> None:
+    _, chat2 = await midway_then_changed(tmp_path, "flags_back", "flags_lower_back")
     replies = await chat2.send("none")
     assert replies[0].kind == "info"
     assert "updated" in replies[0].text
@@ -274,15 +279,9 @@ async def test_flow_change_with_missing_node_restarts_politely(tmp_path) -> None
 
 
 async def test_flow_change_that_keeps_the_path_continues(tmp_path) -> None:
-    store = MemoryStore()
-    chat = Chat(make_engine(store=store))
-    await chat.open()
-    await chat.walk("agree", "t2", "low_back")
-    changed = copy_content(MINI, tmp_path)
-    path = changed / "flows" / "main.yaml"
     old = "moderate: out_back_routine, severe: out_back_routine"
-    path.write_text(path.read_text().replace(old, "moderate: out_back_routine, severe: out_back_self_care"))
-    chat2 = Chat(make_engine(changed, store=store))
+    new = "moderate: out_back_routine, severe: out_back_self_care"
+    chat, chat2 = await midway_then_changed(tmp_path, old, new)
     assert chat2.engine.flow.version != chat.engine.flow.version
     await chat2.open()
     assert chat2.last.node == "flags_back"  # resumed where she was, no notice
