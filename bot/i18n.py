@@ -142,10 +142,6 @@ class Catalog:
             return None  # zh (Simplified) is not offered to Traditional Chinese readers
         return base if base in self.locales else None
 
-    def has(self, key: str) -> bool:
-        """True when the default language has `key`."""
-        return key in self.locales[self.default].texts
-
     def text(self, lang: str | None, key: str, **values: str) -> str:
         """The text of `key` in `lang` (falling back to the default), placeholders filled."""
         loc = self.locales.get(lang or self.default) or self.locales[self.default]

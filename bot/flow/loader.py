@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from bot.errors import ContentError, Problem
+from bot.errors import Problem
 from bot.flow.model import Flow, Source
 from bot.flow.nodes import build_node, check_subflows, expand_use, node_kind
 from bot.flow.reader import ID, Reader
@@ -167,17 +167,3 @@ def _assemble(fid: str, contents: list[_FileContent]) -> tuple[Flow, list[Proble
     flow.version = _version(flow)
     return flow, problems
 
-
-def load_flow(directory: Path, flow_id: str = "triage") -> Flow:
-    """Load and fully check one flow; raise ContentError listing every error."""
-    from bot.flow.check import check_flow
-
-    flows, problems = load_flows(directory)
-    if flow_id not in flows:
-        problems.append(Problem(str(directory), 0, f"no flow named '{flow_id}'"))
-        raise ContentError(problems)
-    problems += check_flow(flows[flow_id])
-    errors = [p for p in problems if not p.warning]
-    if errors:
-        raise ContentError(errors)
-    return flows[flow_id]
