@@ -16,7 +16,7 @@ chat: $(STAMP)  ## set up, then chat with the bot in the console (SQLite store u
 
 test: $(STAMP)  ## set up, lint the shipped content and the code, run every test
 	$(PY) -m bot lint
-	$(PY) -m ruff check bot tests bench docs
+	$(PY) -m ruff check bot tests bench docs setup.py
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
