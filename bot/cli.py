@@ -60,6 +60,9 @@ def _review_parsers(sub: argparse._SubParsersAction) -> None:
     so = sub.add_parser("signoff", help="record a clinical sign-off of the current content")
     so.add_argument("--by", required=True, help="reviewer's name")
     so.add_argument("--role", required=True, help="reviewer's role, e.g. 'midwife' or 'obstetrician'")
+    for cmd in (pv, tr, so):
+        cmd.add_argument("--flows", type=Path, help="flows directory")
+        cmd.add_argument("--locales", type=Path, help="locales directory")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("preview", "translations", "signoff"):
         from bot.review import commands as review
 
-        settings = Settings.load()
+        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales)
         if args.command == "preview":
             return review.run_preview(settings, out=args.out, langs=args.lang)
         if args.command == "translations":

@@ -37,12 +37,18 @@ class Walked:
 
 def _signature(shown: dict[str, tuple[Reply, ...]], extras: dict[str, list]) -> tuple:
     return tuple(
-        (lang, tuple((r.text, tuple(o.label for o in r.options)) for r in shown[lang]), repr(extras.get(lang)))
+        (
+            lang,
+            tuple((r.text, tuple(o.label for o in r.options)) for r in shown[lang]),
+            repr(extras.get(lang)),
+        )
         for lang in sorted(shown)
     )
 
 
-async def walk_engine(make_engine: Callable[[], Engine], langs: list[str], status_node: str = "status") -> Walked:
+async def walk_engine(
+    make_engine: Callable[[], Engine], langs: list[str], status_node: str = "status"
+) -> Walked:
     """Press every path's buttons in every language and collect the replies at each node."""
     engine = make_engine()
     flow = engine.flow

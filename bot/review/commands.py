@@ -22,6 +22,13 @@ def _content(settings: Settings):
     return content
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _base(locales: dict[str, Locale]) -> Locale:
     return locales.get("en") or next(iter(locales.values()))
 
@@ -51,8 +58,10 @@ def review_problems(settings: Settings, locales: dict[str, Locale]) -> list[Prob
         out += translations.problems(base, locales[lang], state)
     rel = signoff.release(settings.flows_dir, settings.locales_dir)
     if not rel.signed:
-        where = str(signoff.signoff_path(settings.flows_dir))
-        out.append(Problem(where, 0, f"{rel.describe()}: needs clinical sign-off before real use", warning=True))
+        where = _shown(signoff.signoff_path(settings.flows_dir))
+        out.append(
+            Problem(where, 0, f"{rel.describe()}: needs clinical sign-off before real use", warning=True)
+        )
     return out
 
 
@@ -61,7 +70,9 @@ def release_line(settings: Settings) -> str:
     return signoff.release(settings.flows_dir, settings.locales_dir).describe()
 
 
-def run_translations(settings: Settings, *, mark: str | None, reviewed: bool, keys: list[str], all_keys: bool) -> int:
+def run_translations(
+    settings: Settings, *, mark: str | None, reviewed: bool, keys: list[str], all_keys: bool
+) -> int:
     """Print the state per language, or mark keys of one language as translated (or reviewed)."""
     content = _content(settings)
     if mark is None:
@@ -76,7 +87,9 @@ def run_translations(settings: Settings, *, mark: str | None, reviewed: bool, ke
         _base(content.locales), content.locales[mark], record, None if all_keys else keys, reviewed=reviewed
     )
     path = translations.save_record(settings.locales_dir, mark, record)
-    print(f"{path}: marked {count} text(s) as {'reviewed' if reviewed else 'translated from the current English'}")
+    print(
+        f"{_shown(path)}: marked {count} text(s) as {'reviewed' if reviewed else 'translated from the current English'}"
+    )
     return 0
 
 
@@ -100,12 +113,19 @@ def run_preview(settings: Settings, *, out: Path, langs: list[str] | None) -> in
     chosen = langs or sorted(content.locales, key=lambda c: (c != "en", c))
     unknown = [code for code in chosen if code not in content.locales]
     if unknown:
-        raise ConfigError(f"unknown language(s): {', '.join(unknown)} (have {', '.join(sorted(content.locales))})")
+        raise ConfigError(
+            f"unknown language(s): {', '.join(unknown)} (have {', '.join(sorted(content.locales))})"
+        )
 
     def make_engine() -> Engine:
         catalog = Catalog(content.locales, settings.locale)
-        return Engine(flow, catalog, MemoryStore(), emergency_number=settings.emergency_number,
-                      today=lambda: dt.date(2026, 1, 1))
+        return Engine(
+            flow,
+            catalog,
+            MemoryStore(),
+            emergency_number=settings.emergency_number,
+            today=lambda: dt.date(2026, 1, 1),
+        )
 
     walked = asyncio.run(walk_engine(make_engine, chosen))
     site = Site(
@@ -115,5 +135,8 @@ def run_preview(settings: Settings, *, out: Path, langs: list[str] | None) -> in
         translations.table(states(settings.locales_dir, content.locales)),
     )
     written = Preview(site).write(out)
-    print(f"wrote {len(written)} files to {out} ({len(walked.paths)} paths, {len(chosen)} languages)", file=sys.stderr)
+    print(
+        f"wrote {len(written)} files to {out} ({len(walked.paths)} paths, {len(chosen)} languages)",
+        file=sys.stderr,
+    )
     return 0

@@ -161,7 +161,10 @@ class Preview:
                     for item in getattr(node, section):
                         if holds(item.when, variant.answers):
                             src = self.flow.sources.get(item.source)
-                            texts = {lang: self.site.catalog.text(lang, item.text) for lang in self.site.walked.langs}
+                            texts = {
+                                lang: self.site.catalog.text(lang, item.text)
+                                for lang in self.site.walked.langs
+                            }
                             shown.append((section, item.text, texts, src))
                 items.append(shown)
         return self.env.get_template("node.html").render(

@@ -81,7 +81,9 @@ def load_record(locales_dir: Path, lang: str) -> tuple[Record, list[Problem]]:
     if isinstance(same, list):
         record.same_as_english.update(str(k) for k in same)
     else:
-        problems.append(Problem(str(path), data.line_of("same_as_english"), "'same_as_english' must be a list"))
+        problems.append(
+            Problem(str(path), data.line_of("same_as_english"), "'same_as_english' must be a list")
+        )
     return record, problems
 
 
