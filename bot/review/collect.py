@@ -78,6 +78,10 @@ async def walk_engine(
             if status not in variant.statuses:
                 variant.statuses.append(status)
             variant.paths.append(number)
+    order = {o.id: i for i, o in enumerate(flow.nodes[status_node].options)} if status_node in flow.nodes else {}
+    for found in variants.values():
+        for variant in found:
+            variant.statuses.sort(key=lambda s: (order.get(s, len(order)), s))
     return Walked(flow, langs, paths, variants)
 
 

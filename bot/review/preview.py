@@ -68,7 +68,9 @@ class Preview:
             lstrip_blocks=True,
         )
         self.env.filters["msg"] = as_html
-        self.env.globals.update(rows=button_rows, page=page_name, label=self.label, langs=site.walked.langs)
+        self.env.globals.update(
+            rows=button_rows, page=page_name, label=self.label, langs=site.walked.langs, release=site.release
+        )
 
     def label(self, node_id: str, option_id: str, lang: str | None = None) -> str:
         """An option's label in a language (the default when none is given)."""
@@ -116,7 +118,6 @@ class Preview:
         before = [n for n in flow.nodes if not flow.nodes[n].is_outcome and n in self._first_nodes()]
         return self.env.get_template("index.html").render(
             flow=flow,
-            release=self.site.release,
             translations=self.site.translations,
             start_nodes=before,
             locations=self._locations(),
