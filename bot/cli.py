@@ -8,12 +8,38 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import __version__
+from bot.content import content_version
 from bot.errors import ConfigError, ContentError
 from bot.settings import Settings
 
 
+class _Version(argparse.Action):
+    """`--version`: the program's version and the fingerprint of the content it would run."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the program and content versions, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """`mamaflow 0.1.0, content 1a2b3c4d5e6f (/path/to/flows, /path/to/locales)`."""
+    try:
+        settings = Settings.load()
+    except ConfigError:
+        settings = Settings()
+    where = f"{settings.flows_dir}, {settings.locales_dir}"
+    if not settings.flows_dir.is_dir():
+        return f"mamaflow {__version__}, content missing ({where})"
+    return f"mamaflow {__version__}, content {content_version(settings.flows_dir, settings.locales_dir)} ({where})"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="mamaflow: self-care and triage chatbot")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("console", help="chat with the bot in this terminal")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,3 +16,14 @@ def content_dir(name: str) -> Path:
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
     return CHECKOUT / name
+
+
+def content_version(flows_dir: Path, locales_dir: Path) -> str:
+    """A short fingerprint of the content files: changes whenever a flow or a text changes."""
+    h = hashlib.sha256()
+    for folder in (flows_dir, locales_dir):
+        for path in sorted(folder.glob("*.yaml")):
+            h.update(f"{folder.name}/{path.name}\0".encode())
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()[:12]

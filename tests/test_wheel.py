@@ -72,3 +72,11 @@ def test_console_chat_reaches_advice_from_another_folder(installed, elsewhere) -
     assert outcomes and outcomes[0]["disposition"] in DISPOSITIONS, messages
     assert "Traceback" not in proc.stderr
     assert (elsewhere / "data" / "mamaflow.db").is_file(), "the default store lives under ./data/"
+
+
+def test_installed_version_names_the_packaged_content(installed, elsewhere) -> None:
+    _, bindir = installed
+    out = subprocess.run([bindir / "mamaflow", "--version"], cwd=elsewhere, env=clean_env(),
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("mamaflow ") and ", content " in out, out
+    assert str(bindir.parent) in out and "_content" in out, out
