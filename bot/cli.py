@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.content import content_version
 from bot.errors import ConfigError, ContentError
 from bot.settings import Settings
 
@@ -34,7 +33,10 @@ def version_text() -> str:
     where = f"{settings.flows_dir}, {settings.locales_dir}"
     if not settings.flows_dir.is_dir():
         return f"mamaflow {__version__}, content missing ({where})"
-    return f"mamaflow {__version__}, content {content_version(settings.flows_dir, settings.locales_dir)} ({where})"
+    from bot.review.signoff import release
+
+    state = release(settings.flows_dir, settings.locales_dir).describe()
+    return f"mamaflow {__version__}, {state} ({where})"
 
 
 def _parser() -> argparse.ArgumentParser:

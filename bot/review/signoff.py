@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.content import content_version as content_fingerprint
 from bot.errors import ConfigError
-from bot.review.fingerprint import content_fingerprint
 from bot.yamlsrc import LList, load_yaml
 
 SIGNOFF_FILE = Path("release") / "signoff.yaml"

@@ -9,6 +9,7 @@ English text itself (names and numbers aside), *reviewed* when the checked text 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,6 @@ import yaml
 
 from bot.errors import Problem
 from bot.i18n import Locale
-from bot.review.fingerprint import text_fingerprint
 from bot.yamlsrc import LDict, load_yaml
 
 STATE_DIR = "fingerprints"
@@ -53,6 +53,11 @@ class State:
     untranslated: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     reviewed: list[str] = field(default_factory=list)
+
+
+def text_fingerprint(text: str) -> str:
+    """A short, stable fingerprint of one text (8 hex digits)."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:8]
 
 
 def state_path(locales_dir: Path, lang: str) -> Path:
