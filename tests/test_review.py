@@ -132,15 +132,22 @@ def lint_warnings(content: Path, capsys: pytest.CaptureFixture[str]) -> list[str
 
 
 def test_shipped_translations_are_recorded_as_current(shipped) -> None:
+    """Every shipped translation is recorded as made from the current English (docs/review.md)."""
     _, locales = shipped
     for lang in ("es", "ru", "zh"):
         record, problems = translations.load_record(SHIPPED / "locales", lang)
         state = translations.translation_state(locales["en"], locales[lang], record)
         assert not problems
         assert not state.stale, (
-            f"{lang}: run python -m bot translations --mark {lang} ... ({state.stale[:5]})"
+            f"{lang}: {len(state.stale)} text(s) not recorded as translated from the current English "
+            f"({state.stale[:5]}...). After checking them, run: python -m bot translations --mark {lang} KEY... "
+            f"(or --all), and commit locales/fingerprints/{lang}.yaml"
         )
-        assert not state.untranslated, f"{lang}: {state.untranslated[:5]}"
+        assert not state.untranslated, (
+            f"{lang}: texts equal to the English: {state.untranslated[:5]}. Translate them, or, when a text is "
+            f"rightly the same in {lang} (a name, a word people type in English), list its key under "
+            f"same_as_english in locales/fingerprints/{lang}.yaml"
+        )
 
 
 def test_changing_an_english_text_makes_its_translations_stale(
