@@ -64,8 +64,9 @@ graph: $(RUN_STAMP)  ## print the triage flow's Mermaid diagram
 
 schema: docs
 
-docs: $(RUN_STAMP)  ## regenerate the schema, the paths snapshot, the clinical table and the README diagram
+docs: $(RUN_STAMP)  ## regenerate the schema, paths snapshot, clinical table, README diagram and the preview site
 	$(PY) docs/update_docs.py
+	@$(PY) -m bot preview --out docs/preview
 
 clean:  ## remove the venv, the local sessions and the caches
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

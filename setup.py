@@ -11,7 +11,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-CONTENT = {"flows": ("*.yaml", "*.json"), "locales": ("*.yaml",)}
+CONTENT = {"flows": ("*.yaml", "*.json", "release/*.yaml"), "locales": ("*.yaml", "fingerprints/*.yaml")}
 
 
 class BuildPyWithContent(build_py):
@@ -24,10 +24,11 @@ class BuildPyWithContent(build_py):
         here = Path(__file__).resolve().parent
         for folder, patterns in CONTENT.items():
             target = Path(self.build_lib, "bot", "_content", folder)
-            self.mkpath(str(target))
             for pattern in patterns:
                 for src in sorted((here / folder).glob(pattern)):
-                    self.copy_file(str(src), str(target / src.name))
+                    dest = target / src.relative_to(here / folder)
+                    self.mkpath(str(dest.parent))
+                    self.copy_file(str(src), str(dest))
 
 
 setup(cmdclass={"build_py": BuildPyWithContent})

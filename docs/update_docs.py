@@ -18,6 +18,7 @@ from bot.commands import checked_flow, diagram  # noqa: E402
 from bot.flow.schema import schema_text  # noqa: E402
 from bot.i18n import load_locale  # noqa: E402
 from bot.report import clinical_table, paths_text  # noqa: E402
+from bot.review.commands import states  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 
@@ -30,15 +31,27 @@ def replace_block(readme: str, name: str, body: str) -> str:
 
 
 def locale_table(locales_dir: Path) -> str:
-    """A Markdown table of the shipped locales and their metadata."""
-    rows = ["| file | language | translated by | review status |", "|---|---|---|---|"]
+    """A Markdown table of the shipped locales, their metadata and translation state."""
+    locales = {}
     for path in sorted(locales_dir.glob("*.yaml")):
         loc, _ = load_locale(path)
         if loc is not None:
-            meta = loc.meta
-            rows.append(
-                f"| `locales/{path.name}` | {meta.get('name', '')} | {meta.get('translator', '')} | {meta.get('review', '')} |"
-            )
+            locales[loc.lang] = loc
+    by_lang = {s.lang: s for s in states(locales_dir, locales)}
+    rows = [
+        "| file | language | translated by | review status | done | stale | untranslated | reviewed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for lang, loc in locales.items():
+        meta, st = loc.meta, by_lang.get(lang)
+        counts = (
+            f"{len(st.done)} of {st.total} | {len(st.stale)} | {len(st.untranslated)} | {len(st.reviewed)}"
+            if st
+            else "source | - | - | -"
+        )
+        rows.append(
+            f"| `locales/{lang}.yaml` | {meta.get('name', '')} | {meta.get('translator', '')} | {meta.get('review', '')} | {counts} |"
+        )
     return "\n".join(rows)
 
 

@@ -81,7 +81,7 @@ def version(env: dict[str, str] | None = None) -> str:
 
 def test_version_shows_program_and_content_versions() -> None:
     line = version()
-    assert re.fullmatch(rf"mamaflow {re.escape(bot.__version__)}, content [0-9a-f]{{12}} \(.+flows, .+locales\)",
+    assert re.fullmatch(rf"mamaflow {re.escape(bot.__version__)}, content [0-9a-f]{{12}}, (NOT signed off|signed off by .+) \(.+flows, .+locales\)",
                         line), line
 
 
