@@ -2,7 +2,8 @@
 
 Usage: python docs/update_docs.py
 Writes flows/flow.schema.json, tests/golden/paths.txt, docs/clinical-table.md and the diagram
-in README.md (between the diagram markers). Tests fail when any of them is out of date.
+and locale table in README.md (between their markers), only where they changed, and names the
+files it changed. Tests fail when any of them is out of date.
 """
 
 from __future__ import annotations
@@ -54,18 +55,27 @@ def locale_table(locales_dir: Path) -> str:
     return "\n".join(rows)
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` to `path` unless it already holds exactly that; True when it was written."""
+    if path.exists() and path.read_text() == text:
+        return False
+    path.write_text(text)
+    return True
+
+
 def main() -> None:
     flow = checked_flow(Settings.load(), "triage")
-    (ROOT / "flows" / "flow.schema.json").write_text(schema_text())
-    (ROOT / "tests" / "golden" / "paths.txt").write_text(paths_text(flow))
-    (ROOT / "docs" / "clinical-table.md").write_text(clinical_table(flow))
-    readme = ROOT / "README.md"
-    text = replace_block(
-        readme.read_text(), "diagram", f"```mermaid\n{diagram(flow, 'mermaid').rstrip()}\n```"
-    )
-    text = replace_block(text, "locales", locale_table(ROOT / "locales"))
-    readme.write_text(text)
-    print("updated: flows/flow.schema.json tests/golden/paths.txt docs/clinical-table.md README.md")
+    readme = (ROOT / "README.md").read_text()
+    readme = replace_block(readme, "diagram", f"```mermaid\n{diagram(flow, 'mermaid').rstrip()}\n```")
+    readme = replace_block(readme, "locales", locale_table(ROOT / "locales"))
+    outputs = {
+        "flows/flow.schema.json": schema_text(),
+        "tests/golden/paths.txt": paths_text(flow),
+        "docs/clinical-table.md": clinical_table(flow),
+        "README.md": readme,
+    }
+    changed = [name for name, text in outputs.items() if write_if_changed(ROOT / name, text)]
+    print(f"updated: {' '.join(changed)}" if changed else "up to date: nothing changed")
 
 
 if __name__ == "__main__":

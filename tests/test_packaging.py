@@ -93,3 +93,30 @@ def test_content_version_changes_when_a_content_file_changes(tmp_path: Path) -> 
     en = content / "locales" / "en.yaml"
     en.write_text(en.read_text() + "\n# a reviewer's note\n")
     assert version(env).split(" (")[0] != before.split(" (")[0]
+
+
+def docs_copy(dst: Path) -> Path:
+    """A copy of what `make docs` reads and writes."""
+    for folder in ("bot", "flows", "locales", "docs", "tests/golden"):
+        shutil.copytree(ROOT / folder, dst / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "README.md", dst / "README.md")
+    return dst
+
+
+def update_docs(root: Path) -> str:
+    """Run the copy's docs/update_docs.py (what `make docs` runs); its report line."""
+    proc = subprocess.run([sys.executable, "docs/update_docs.py"], cwd=root, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("BOT_")}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_make_docs_reports_only_the_files_it_changed(tmp_path: Path) -> None:
+    root = docs_copy(tmp_path / "repo")
+    assert update_docs(root) == "up to date: nothing changed"
+    table = root / "docs" / "clinical-table.md"
+    table.write_text(table.read_text() + "\nstale line\n")
+    before = {p: p.stat().st_mtime_ns for p in (root / "README.md", root / "tests/golden/paths.txt")}
+    assert update_docs(root) == "updated: docs/clinical-table.md"
+    assert "stale line" not in table.read_text()
+    assert {p: p.stat().st_mtime_ns for p in before} == before, "unchanged files are not rewritten"

@@ -80,3 +80,12 @@ def test_installed_version_names_the_packaged_content(installed, elsewhere) -> N
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("mamaflow ") and ", content " in out, out
     assert str(bindir.parent) in out and "_content" in out, out
+
+
+def test_the_wheel_declares_and_carries_the_mit_license(installed) -> None:
+    wheel, _ = installed
+    with zipfile.ZipFile(wheel) as z:
+        (metadata,) = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+        assert "License-Expression: MIT" in z.read(metadata).decode()
+        (license_file,) = [n for n in z.namelist() if n.endswith("licenses/LICENSE")]
+        assert z.read(license_file) == (ROOT / "LICENSE").read_bytes()
