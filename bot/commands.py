@@ -17,6 +17,16 @@ from bot.settings import Settings
 def lint(settings: Settings) -> int:
     """Print every problem in flows and locales; 0 when there is no error, else 1."""
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
+    if content.flows and settings.flow not in content.flows:
+        # the bot would refuse to start: say so here, not at deployment
+        known = ", ".join(sorted(content.flows))
+        content.problems.append(
+            Problem(
+                str(settings.flows_dir),
+                0,
+                f"no flow named '{settings.flow}', the flow the bot runs (flows: {known})",
+            )
+        )
     for problem in content.problems:
         print(problem, file=sys.stderr)
     if content.errors:
