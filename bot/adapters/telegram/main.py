@@ -67,8 +67,10 @@ def run_telegram(settings: Any) -> int:
     config = from_settings(settings)  # ConfigError -> one line and exit 2 (bot.cli)
     setup_logging(config.token)
     from bot.app import build_engine
+    from bot.review.signoff import release
 
     engine = build_engine(settings)
+    log.info("starting with %s", release(settings.flows_dir, settings.locales_dir).describe())
 
     async def main() -> int:
         try:
