@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.events import Incoming, Reply
 from bot.flow.compiler import compile_flow
@@ -32,6 +33,7 @@ class Engine:
         *,
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        help_footer: str | None = None,
     ):
         self.flow = flow
         self.catalog = catalog
@@ -40,6 +42,7 @@ class Engine:
         self._events = self.machine.events
         self._locks = KeyedLocks()
         self._today = today
+        self._help_footer = help_footer
         self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog)
         if emergency_number:
@@ -220,7 +223,10 @@ class Engine:
         elif word == "back":
             return self._back(s, out, lang)
         elif word == "help":
-            out.append(self.render.message("info", s.menu or s.state, lang, "ui.help"))
+            help_reply = self.render.message("info", s.menu or s.state, lang, "ui.help")
+            if self._help_footer:
+                help_reply = replace(help_reply, text=f"{help_reply.text}\n\n{self._help_footer}")
+            out.append(help_reply)
         elif word == "emergency":
             out.append(self._emergency(s, lang))
         elif word == "language":

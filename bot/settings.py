@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content import content_dir
 from bot.errors import ConfigError
 
 DEFAULT_STORE = "sqlite:///data/mamaflow.db"
 DEFAULT_API = "https://api.telegram.org"
-ROOT = Path(__file__).resolve().parent.parent
+FLOWS_DIR = content_dir("flows")
+LOCALES_DIR = content_dir("locales")
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,8 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
-    flows_dir: Path = ROOT / "flows"
-    locales_dir: Path = ROOT / "locales"
+    flows_dir: Path = FLOWS_DIR
+    locales_dir: Path = LOCALES_DIR
     flow: str = "triage"
 
     @classmethod
@@ -56,6 +58,6 @@ class Settings:
             webhook_listen=str(pick("webhook_listen", "TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")),
             webhook_port=int(port),
             webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
-            flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", ROOT / "flows"))),
-            locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", ROOT / "locales"))),
+            flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
+            locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
         )

@@ -80,8 +80,10 @@ def run_telegram(settings: Any) -> int:
     redact_stderr(config.token)
     setup_logging(config.token)
     from bot.app import build_engine
+    from bot.review.signoff import release
 
     engine = build_engine(settings)
+    log.info("starting with %s", release(settings.flows_dir, settings.locales_dir).describe())
 
     async def main() -> int:
         try:
