@@ -13,7 +13,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.adapters.telegram.app import build_application, serve
 from bot.adapters.telegram.config import TelegramConfig, from_settings
 from bot.adapters.telegram.handler import Engine, TelegramBot
-from bot.adapters.telegram.io import Caller, log
+from bot.adapters.telegram.io import Caller, HideUpdates, log
 from bot.adapters.telegram.redact import LibraryNoise, RedactingStream, RedactToken, describe, redact
 
 
@@ -28,6 +28,7 @@ def setup_logging(token: str) -> None:
         logging.basicConfig(level=logging.WARNING)
     for handler in root.handlers:
         handler.addFilter(LibraryNoise())
+        handler.addFilter(HideUpdates())  # before RedactToken, which formats the message
         handler.addFilter(RedactToken(token))
 
 
