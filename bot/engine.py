@@ -12,7 +12,7 @@ from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher, has_number
-from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.session import Session
 from bot.storage.base import SessionStore
 
@@ -32,6 +32,7 @@ class Engine:
         *,
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        channel: str | None = None,
     ):
         self.flow = flow
         self.catalog = catalog
@@ -41,7 +42,7 @@ class Engine:
         self._locks = KeyedLocks()
         self._today = today
         self._matcher = Matcher(catalog)
-        self.render = Renderer(flow, catalog)
+        self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
 
@@ -144,7 +145,7 @@ class Engine:
                 out.append(self.render.message("error", node.id, lang, node.numbers_error))
             else:
                 out.append(self.render.message("error", node.id, lang, "ui.unknown"))
-            out.append(self._prompt(s, lang))
+            out.append(self._reask(s, lang))
             return SAVE
         return self._choose(s, node, option, out, lang)
 
@@ -152,12 +153,14 @@ class Engine:
         if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
             return self._set_language(s, inc.option, out)
         node = self.flow.nodes[s.state]
+        if inc.option == BACK and inc.node == (s.menu or s.state):
+            return self._back(s, out, lang)
         if s.menu is None and inc.node == s.state:
             ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
             if ok:
                 return self._choose(s, node, inc.option, out, lang)
         out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
-        out.append(self._prompt(s, lang))
+        out.append(self._reask(s, lang))
         return SAVE
 
     def _offered(self, node: Node, s: Session, option_id: str) -> bool:
@@ -167,7 +170,7 @@ class Engine:
     def _match(self, node: Node, s: Session, text: str, lang: str) -> str | None:
         """The option a typed answer means: its number, id or label, or a typed week."""
         if node.is_outcome:
-            choices = [(o.id, o.label) for o in self.render.actions(lang)]
+            choices = [(o.id, o.label) for o in self.render.menu(node, lang, s.answered)]
         else:
             answers = s.answered
             choices = [
@@ -191,7 +194,9 @@ class Engine:
     def _action(self, s: Session, node: Node, action: str, out: list[Reply], lang: str) -> str:
         if action == "restart":
             return self._restart(s, out, lang)
-        if action == "sources":
+        if action == "more":
+            out.append(self.render.more(node, lang, s.answered))
+        elif action == "sources":
             out.append(self.render.sources(node, lang, s.answered))
         elif action == "why":
             out.append(self.render.why(node, lang, s.answers))
@@ -222,7 +227,7 @@ class Engine:
         elif word == "help":
             out.append(self.render.message("info", s.menu or s.state, lang, "ui.help"))
         elif word == "emergency":
-            out.append(self._emergency(s, lang))
+            out.append(self.render.message("info", s.menu or s.state, lang, "ui.emergency"))
         elif word == "language":
             s.menu = LANGUAGE_MENU
             out.append(self.render.language_menu(lang))
@@ -234,11 +239,10 @@ class Engine:
             return DELETE
         else:
             out.append(self.render.message("error", s.menu or s.state, lang, "ui.unknown_command"))
+            out.append(self._reask(s, lang))
+            return SAVE
         out.append(self._prompt(s, lang))
         return SAVE
-
-    def _emergency(self, s: Session, lang: str) -> Reply:
-        return self.render.message("info", s.menu or s.state, lang, "ui.emergency")
 
     def _restart(self, s: Session, out: list[Reply], lang: str) -> str:
         s.answers.clear()
@@ -252,6 +256,8 @@ class Engine:
             s.menu = None
         elif not s.answers:
             out.append(self.render.message("error", s.state, lang, "ui.back_at_start"))
+            out.append(self._reask(s, lang))
+            return SAVE
         else:
             s.state = s.answers.pop()[0]
         out.append(self._prompt(s, lang))
@@ -277,8 +283,14 @@ class Engine:
             return self.render.language_menu(lang)
         node = self.flow.nodes[s.state]
         if node.is_outcome:
-            return self.render.next_step(node, lang)
-        return self.render.question(node, lang, s.answered)
+            return self.render.next_step(node, lang, s.answered)
+        return self.render.question(node, lang, s.answered, back=bool(s.answers))
+
+    def _reask(self, s: Session, lang: str) -> Reply:
+        """The question again in short, after an answer that was not understood."""
+        node = self.flow.nodes[s.state]
+        short = s.menu is None and not node.is_outcome
+        return self.render.reask(node, lang, s.answered, back=bool(s.answers)) if short else self._prompt(s, lang)
 
     def _full_prompt(self, s: Session, lang: str) -> Reply:
         """Like `_prompt`, but an outcome is shown in full."""
