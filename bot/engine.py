@@ -32,6 +32,7 @@ class Engine:
         *,
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        help_footer: str | None = None,
         channel: str | None = None,
     ):
         self.flow = flow
@@ -41,6 +42,7 @@ class Engine:
         self._events = self.machine.events
         self._locks = KeyedLocks()
         self._today = today
+        self._help_footer = help_footer
         self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
@@ -80,8 +82,6 @@ class Engine:
         """The command menu (name, description) in a language, for a channel's menu."""
         code = self.catalog.supported(lang) or self.catalog.default
         return [(c, self.catalog.text(code, f"ui.cmd.{c}")) for c in COMMANDS]
-
-    # -- restoring --------------------------------------------------------------------------
 
     def _new(self, lang: str | None) -> Session:
         return Session(self.flow.start, self.flow.version, lang=lang)
@@ -225,7 +225,7 @@ class Engine:
         elif word == "back":
             return self._back(s, out, lang)
         elif word == "help":
-            out.append(self.render.message("info", s.menu or s.state, lang, "ui.help"))
+            out.append(self.render.help(s.menu or s.state, lang, self._help_footer))
         elif word == "emergency":
             out.append(self.render.message("info", s.menu or s.state, lang, "ui.emergency"))
         elif word == "language":
@@ -263,8 +263,6 @@ class Engine:
         out.append(self._prompt(s, lang))
         return SAVE
 
-    # -- language ---------------------------------------------------------------------------
-
     def _match_language(self, text: str) -> str | None:
         langs = self.catalog.languages
         return self._matcher.choice(text, [(c, self.catalog.locales[c].name) for c in langs])
@@ -274,8 +272,6 @@ class Engine:
         out.append(self.render.message("info", s.state, code, "ui.language_set"))
         out.append(self._prompt(s, code))
         return SAVE
-
-    # -- prompts ----------------------------------------------------------------------------
 
     def _prompt(self, s: Session, lang: str) -> Reply:
         """What the user is being asked now (short form at an outcome)."""
@@ -289,8 +285,9 @@ class Engine:
     def _reask(self, s: Session, lang: str) -> Reply:
         """The question again in short, after an answer that was not understood."""
         node = self.flow.nodes[s.state]
-        short = s.menu is None and not node.is_outcome
-        return self.render.reask(node, lang, s.answered, back=bool(s.answers)) if short else self._prompt(s, lang)
+        if s.menu is not None or node.is_outcome:
+            return self._prompt(s, lang)
+        return self.render.reask(node, lang, s.answered, back=bool(s.answers))
 
     def _full_prompt(self, s: Session, lang: str) -> Reply:
         """Like `_prompt`, but an outcome is shown in full."""

@@ -88,7 +88,7 @@ class Renderer:
         self._unconditional = {
             nid
             for nid, n in flow.nodes.items()
-            if not n.is_outcome and all(o.when is None for o in n.options)
+            if not n.is_outcome and not n.ask_when and all(o.when is None for o in n.options)
         }
 
     def t(self, lang: str, key: str, **values: str) -> str:
@@ -98,6 +98,11 @@ class Renderer:
     def message(self, kind: str, node: str, lang: str, key: str, **values: str) -> Reply:
         """A plain message of one locale text."""
         return Reply(kind, node, self.t(lang, key, **values))
+
+    def help(self, node: str, lang: str, footer: str | None = None) -> Reply:
+        """How this works (and the content's release, when given)."""
+        text = self.t(lang, "ui.help")
+        return Reply("info", node, f"{text}\n\n{footer}" if footer else text)
 
     def question(self, node: Node, lang: str, answers: dict[str, str], *, back: bool = False) -> Reply:
         """The question of `node` with the options offered under these answers (cached)."""
@@ -113,14 +118,15 @@ class Renderer:
             cache_key: tuple = (node.id, lang, back, short)
         else:
             offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
-            cache_key = (node.id, lang, back, short, offered)
+            cache_key = (node.id, lang, back, short, offered, node.ask_key(answers))
         reply = self._cache.get(cache_key)
         if reply is None:
             options = tuple(Option(o.id, self.t(lang, o.label)) for o in (node.options[i] for i in offered))
-            text = self.t(lang, node.ask)
+            ask = node.ask_key(answers)
+            text = self.t(lang, ask)
             if short:
-                brief = self.t(lang, f"{node.ask}_short")
-                text = brief if brief != f"{node.ask}_short" else text.split("\n\n", 1)[0]
+                brief = self.t(lang, f"{ask}_short")
+                text = brief if brief != f"{ask}_short" else text.split("\n\n", 1)[0]
             label = self.t(lang, "ui.action.back") if back else ""
             reply = self._cache[cache_key] = Reply("question", node.id, text, options, back=label)
         return reply

@@ -66,7 +66,7 @@ def test_console_whole_conversation(lang: str) -> None:
     assert proc.returncode == 0, proc.stderr
     messages = [json.loads(line) for line in proc.stdout.splitlines()]
     assert messages[0]["text"] == t(lang, "q.disclaimer")
-    assert messages[1]["text"] == t(lang, "q.status")
+    assert messages[1]["text"] == ENGINE.catalog.text(lang, "q.status", variant="console")  # "type", not "tap"
     assert messages[1]["options"][0]["label"] == t(lang, "option.t1")
     outcome = next(m for m in messages if m["kind"] == "outcome")
     assert outcome["disposition"] == "self_care"

@@ -15,8 +15,8 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.adapters.telegram_io import Caller, log, log_failure
-from bot.adapters.telegram_render import escape, parse_callback, render, with_choice
+from bot.adapters.telegram.io import Caller, log, log_failure
+from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
