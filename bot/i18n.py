@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ContentError, Problem
-from bot.yamlsrc import LDict, load_yaml
+from bot.yamlsrc import LDict, display_name, load_yaml
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})
@@ -174,16 +174,9 @@ def load_locales(directory: Path) -> tuple[dict[str, Locale], list[Problem]]:
     if not files:
         return {}, [Problem(str(directory), 0, "no locale files (*.yaml) found")]
     for path in files:
-        display = _display(path)
+        display = display_name(path)
         loc, found = load_locale(path, display)
         problems += found
         if loc is not None:
             locales[loc.lang] = loc
     return locales, problems
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
