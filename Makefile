@@ -1,40 +1,73 @@
-# mamaflow: `make chat` to talk to the bot, `make test` to run every check.
+# mamaflow: `make chat` to talk to the bot, `make test` to run every check, `make help` for the rest.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+.DEFAULT_GOAL := help
 
-.PHONY: chat test lint bench telegram graph schema docs clean
+.PHONY: help chat test lint bench telegram graph schema docs clean
 
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@touch $(STAMP)
+help:  ## list these targets
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-chat: $(STAMP)  ## set up, then chat with the bot in the console (SQLite store under ./data/)
+# Before the venv exists, check the Python: an old or missing one gets one line, not minutes of
+# pip backtracking.
+ifeq ($(wildcard $(PY)),)
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
+PY_FOUND := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(PY_FOUND),)
+$(error mamaflow needs Python 3.11 or newer, and '$(PYTHON)' was not found; try: make $(firstword $(MAKECMDGOALS)) PYTHON=python3.11)
+endif
+ifneq ($(shell $(PYTHON) -c 'import sys; print(sys.version_info >= (3, 11))'),True)
+$(error mamaflow needs Python 3.11 or newer, but '$(PYTHON)' is $(PY_FOUND); try: make $(firstword $(MAKECMDGOALS)) PYTHON=python3.11)
+endif
+endif
+endif
+
+$(PY):
+	@echo "first run: creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "could not create $(VENV) (on Debian or Ubuntu: apt-get install python3-venv)"; exit 1; }
+
+# The chat needs only the runtime dependencies; the tests add their tools on top.
+$(RUN_STAMP): pyproject.toml setup.py | $(PY)
+	@echo "installing mamaflow and what the chat needs into $(VENV) (about 30 s, once)..."
+	@$(PIP) -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml setup.py | $(PY)
+	@echo "installing mamaflow and the test tools into $(VENV) (about a minute, once)..."
+	@$(PIP) -e '.[test]'
+	@touch $@ $(RUN_STAMP)
+
+chat: $(RUN_STAMP)  ## chat with the bot in this terminal (sessions in ./data/mamaflow.db)
 	@$(PY) -m bot console
 
-test: $(STAMP)  ## set up, lint the shipped content and the code, run every test
+test: $(TEST_STAMP)  ## lint the shipped content and the code, run every test
 	$(PY) -m bot lint
-	$(PY) -m ruff check bot tests bench docs
+	$(PY) -m ruff check bot tests bench docs setup.py
 	$(PY) -m pytest -q
 
-lint: $(STAMP)
+lint: $(RUN_STAMP)  ## check the flows and locales (file:line: message)
 	$(PY) -m bot lint
 
-bench: $(STAMP)  ## engine and lint speed on this machine
+bench: $(RUN_STAMP)  ## speed on this machine: engine, stores, start-up (interleaved rounds)
+	$(PY) bench/bench_core.py
 	$(PY) bench/bench_engine.py
 
-telegram: $(STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
+telegram: $(RUN_STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
 	@$(PY) -m bot telegram
 
-graph: $(STAMP)
+graph: $(RUN_STAMP)  ## print the triage flow's Mermaid diagram
 	@$(PY) -m bot graph
 
 schema: docs
 
-docs: $(STAMP)  ## regenerate the schema, the paths snapshot, the clinical table and the README diagram
+docs: $(RUN_STAMP)  ## regenerate the schema, paths snapshot, clinical table, README diagram and the preview site
 	$(PY) docs/update_docs.py
+	@$(PY) -m bot preview --out docs/preview
 
-clean:
+clean:  ## remove the venv, the local sessions and the caches
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

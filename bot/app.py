@@ -10,7 +10,7 @@ from bot.settings import Settings
 from bot.storage import open_store
 
 
-def build_engine(settings: Settings) -> Engine:
+def build_engine(settings: Settings, *, help_footer: str | None = None) -> Engine:
     """Load and check the content, open the store, and build the engine (raises on errors)."""
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
     raise_for(content)
@@ -19,4 +19,4 @@ def build_engine(settings: Settings) -> Engine:
         raise ContentError([Problem(str(settings.flows_dir), 0, f"no flow named '{settings.flow}'")])
     catalog = Catalog(content.locales, settings.locale)
     store = open_store(settings.store, ttl=settings.session_ttl)
-    return Engine(flow, catalog, store, emergency_number=settings.emergency_number)
+    return Engine(flow, catalog, store, emergency_number=settings.emergency_number, help_footer=help_footer)

@@ -1,19 +1,47 @@
-"""The command line: console, telegram, lint, graph, paths, schema."""
+"""The command line: console, telegram, lint, graph, paths, schema, preview, translations, signoff."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import __version__
 from bot.errors import ConfigError, ContentError
+from bot.logs import setup_logging
 from bot.settings import Settings
+
+
+class _Version(argparse.Action):
+    """`--version`: the program's version and the fingerprint of the content it would run."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the program and content versions, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """`mamaflow 0.1.0, content 1a2b3c4d5e6f (/path/to/flows, /path/to/locales)`."""
+    try:
+        settings = Settings.load()
+    except ConfigError:
+        settings = Settings()
+    where = f"{settings.flows_dir}, {settings.locales_dir}"
+    if not settings.flows_dir.is_dir():
+        return f"mamaflow {__version__}, content missing ({where})"
+    from bot.review.signoff import release
+
+    state = release(settings.flows_dir, settings.locales_dir).describe()
+    return f"mamaflow {__version__}, {state} ({where})"
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="mamaflow: self-care and triage chatbot")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("console", help="chat with the bot in this terminal")
@@ -44,16 +72,32 @@ def _parser() -> argparse.ArgumentParser:
     pa.add_argument("--flows", type=Path, help="flows directory")
 
     sub.add_parser("schema", help="print the JSON Schema of flow files")
+    _review_parsers(sub)
     return p
+
+
+def _review_parsers(sub: argparse._SubParsersAction) -> None:
+    pv = sub.add_parser("preview", help="build the review site: every message in every language (HTML)")
+    pv.add_argument("--out", type=Path, default=Path("docs/preview"), help="output folder (default docs/preview)")
+    pv.add_argument("--lang", action="append", help="a language to show (repeat; default: all)")
+    tr = sub.add_parser("translations", help="per language: texts done, stale, untranslated, reviewed")
+    tr.add_argument("--mark", metavar="LANG", help="record KEYs of LANG as translated from the current English")
+    tr.add_argument("--reviewed", action="store_true", help="with --mark: record them as checked by a reviewer")
+    tr.add_argument("--all", action="store_true", help="with --mark: every translated key of LANG")
+    tr.add_argument("keys", nargs="*", metavar="KEY", help="locale keys to mark")
+    so = sub.add_parser("signoff", help="record a clinical sign-off of the current content")
+    so.add_argument("--by", required=True, help="reviewer's name")
+    so.add_argument("--role", required=True, help="reviewer's role, e.g. 'midwife' or 'obstetrician'")
+    for cmd in (pv, tr, so):
+        cmd.add_argument("--flows", type=Path, help="flows directory")
+        cmd.add_argument("--locales", type=Path, help="locales directory")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; errors become `file:line: message` lines and an exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
     try:
+        setup_logging(Settings.load().log_format)
         return _run(args)
     except ContentError as exc:
         for problem in exc.problems:
@@ -80,6 +124,17 @@ def _run(args: argparse.Namespace) -> int:
 
         settings = Settings.load(flows_dir=args.flows)
         return paths(settings, args.flow or settings.flow, table=args.table)
+    if args.command in ("preview", "translations", "signoff"):
+        from bot.review import commands as review
+
+        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales)
+        if args.command == "preview":
+            return review.run_preview(settings, out=args.out, langs=args.lang)
+        if args.command == "translations":
+            return review.run_translations(
+                settings, mark=args.mark, reviewed=args.reviewed, keys=args.keys, all_keys=args.all
+            )
+        return review.run_signoff(settings, by=args.by, role=args.role)
     if args.command == "schema":
         from bot.flow.schema import schema_text
 

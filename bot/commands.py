@@ -16,14 +16,18 @@ from bot.settings import Settings
 
 def lint(settings: Settings) -> int:
     """Print every problem in flows and locales; 0 when there is no error, else 1."""
+    from bot.review.commands import release_line, review_problems
+
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
+    if not content.errors:
+        content.problems += review_problems(settings, content.locales)
     for problem in content.problems:
         print(problem, file=sys.stderr)
     if content.errors:
         print(f"{len(content.errors)} error(s)", file=sys.stderr)
         return 1
     nodes = sum(len(f.nodes) for f in content.flows.values())
-    print(f"ok: {len(content.flows)} flow(s), {nodes} nodes, {len(content.locales)} language(s)")
+    print(f"ok: {len(content.flows)} flow(s), {nodes} nodes, {len(content.locales)} language(s); {release_line(settings)}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
 from bot.events import Incoming, Reply
@@ -13,16 +14,16 @@ from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher, has_number
+from bot.records import Records
 from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
-from bot.session import Session, blocked, delivered, extras
+from bot.session import Session
 from bot.storage.base import SessionStore, Stored
 
 log = logging.getLogger(__name__)
 
 
-
-class Engine:
+class Engine(Records):
     """Runs one flow for many conversations; sessions are plain data in a store."""
 
     def __init__(
@@ -33,15 +34,16 @@ class Engine:
         *,
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
+        help_footer: str | None = None,
     ):
         self.flow = flow
         self.catalog = catalog
-        self.store = store
         self.commits = Committer(store)
         self.machine = compile_flow(flow)
         self._events = self.machine.events
         self._locks = KeyedLocks()
         self._today = today
+        self._help_footer = help_footer
         self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog)
         if emergency_number:
@@ -58,16 +60,6 @@ class Engine:
         async with self._locks.hold(incoming.key):
             return await self.commits.run(incoming.key, lambda stored: self._apply(stored, incoming))
 
-    async def sent(self, key: str, *, event_id: str | None = None, channel: dict | None = None) -> None:
-        """Mark an event's replies delivered and/or replace the channel's state, in one write."""
-        async with self._locks.hold(key):
-            await self.commits.run(key, lambda stored: _changed(delivered(stored, event_id, channel)))
-
-    async def channel(self, key: str) -> dict:
-        """The channel's state stored with a conversation (empty when there is none)."""
-        stored = await self.store.get(key)
-        return extras(stored.data)[1] if stored is not None else {}
-
     async def language(self, key: str, hint: str | None = None) -> str:
         """The language a conversation uses: its stored choice, else the hint, else the default."""
         stored = await self.store.get(key)
@@ -75,11 +67,6 @@ class Engine:
         if isinstance(code, str) and code in self.catalog.locales:
             return code
         return self.catalog.supported(hint) or self.catalog.default
-
-    async def mark_blocked(self, key: str) -> None:
-        """Note in the stored session that the user blocked the bot (cleared by her next turn)."""
-        async with self._locks.hold(key):
-            await self.commits.run(key, lambda stored: _changed(blocked(stored)))
 
     def commands(self, lang: str | None) -> list[tuple[str, str]]:
         """The command menu (name, description) in a language, for a channel's menu."""
@@ -222,7 +209,10 @@ class Engine:
         elif word == "back":
             return self._back(s, out, lang)
         elif word == "help":
-            out.append(self.render.message("info", s.menu or s.state, lang, "ui.help"))
+            help_reply = self.render.message("info", s.menu or s.state, lang, "ui.help")
+            if self._help_footer:
+                help_reply = replace(help_reply, text=f"{help_reply.text}\n\n{self._help_footer}")
+            out.append(help_reply)
         elif word == "emergency":
             out.append(self._emergency(s, lang))
         elif word == "language":
@@ -288,9 +278,3 @@ class Engine:
         if s.menu is None and node.is_outcome:
             return self.render.outcome(node, lang, s.answered)
         return self._prompt(s, lang)
-
-
-
-def _changed(data: dict | None) -> Decision[None]:
-    """Save `data` if there is a change to write."""
-    return (KEEP, None, None) if data is None else (SAVE, data, None)

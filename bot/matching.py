@@ -9,6 +9,7 @@ from bot.flow.model import NumberRange
 from bot.i18n import Catalog
 
 _NUMBER = re.compile(r"\d+")
+_MAX_DIGITS = 4  # longer digit runs are neither an option number nor a week
 _WORD = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"\s+")
 
@@ -33,7 +34,8 @@ class Matcher:
     def choice(self, text: str, choices: Sequence[tuple[str, str]]) -> str | None:
         """The id of the choice whose number (1-based), id or label was typed."""
         typed = norm(text)
-        if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        # isdecimal, not isdigit: "²" and "①" are digits that int() refuses
+        if typed.isdecimal() and len(typed) <= _MAX_DIGITS and 1 <= int(typed) <= len(choices):
             return choices[int(typed) - 1][0]
         for oid, label in choices:
             if typed == oid or typed == norm(label):
@@ -50,7 +52,7 @@ class Matcher:
         """
         typed = norm(text)
         numbers = _NUMBER.findall(typed)
-        if len(numbers) != 1:
+        if len(numbers) != 1 or len(numbers[0]) > _MAX_DIGITS:
             return None
         words = set(_WORD.findall(typed.replace("'", "").replace("’", "")))
         weeks, other = self._unit_words(lang)

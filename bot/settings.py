@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content import content_dir
 from bot.errors import ConfigError
 
 DEFAULT_STORE = "sqlite:///data/mamaflow.db"
 DEFAULT_API = "https://api.telegram.org"
 DEFAULT_TTL = "30d"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-ROOT = Path(__file__).resolve().parent.parent
+FLOWS_DIR = content_dir("flows")
+LOCALES_DIR = content_dir("locales")
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,10 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
-    flows_dir: Path = ROOT / "flows"
-    locales_dir: Path = ROOT / "locales"
+    flows_dir: Path = FLOWS_DIR
+    locales_dir: Path = LOCALES_DIR
     flow: str = "triage"
+    log_format: str = "text"
     session_ttl: float | None = 30 * 86400  # seconds an idle conversation is kept; None = keep
 
 
@@ -50,6 +53,9 @@ class Settings:
         port = str(pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443))
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"webhook port must be a number from 1 to 65535, got '{port}'")
+        log_format = str(pick("log_format", "BOT_LOG_FORMAT", "text")).lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"BOT_LOG_FORMAT must be 'text' or 'json', got '{log_format}'")
         return cls(
             store=str(pick("store", "BOT_STORE", DEFAULT_STORE)),
             locale=str(pick("locale", "BOT_LOCALE", "en")),
@@ -61,8 +67,9 @@ class Settings:
             webhook_port=int(port),
             session_ttl=parse_ttl(str(pick("session_ttl", "BOT_SESSION_TTL", DEFAULT_TTL))),
             webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
-            flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", ROOT / "flows"))),
-            locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", ROOT / "locales"))),
+            flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
+            locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
+            log_format=log_format,
         )
 
 

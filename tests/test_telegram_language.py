@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.telegram_bot import NOTICES
+from bot.adapters.telegram.handler import NOTICES
 from bot.i18n import load_locale
 from tests.fake_telegram.harness import running_bot
 from tests.helpers import MINI, ROOT, copy_content, make_engine

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.adapters.telegram_config import from_settings
+from bot.adapters.telegram.config import from_settings
 from bot.errors import ConfigError
 from bot.settings import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.telegram_render import (
+from bot.adapters.telegram.render import (
     MAX_TEXT,
     escape,
     parse_callback,

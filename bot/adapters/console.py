@@ -48,7 +48,9 @@ class ConsoleChat:
 
 def run_console(settings: Settings, *, user: str, lang: str | None, jsonl: bool) -> int:
     """Run the console chat until end of input; Ctrl-C ends it quietly."""
-    engine = build_engine(settings)
+    from bot.review.signoff import release
+
+    engine = build_engine(settings, help_footer=release(settings.flows_dir, settings.locales_dir).describe())
     if lang and engine.catalog.supported(lang) is None:
         languages = ", ".join(engine.catalog.languages)
         print(

@@ -35,3 +35,4 @@ class SessionStore(Protocol):
 
     async def close(self) -> None:
         """Release resources."""
+

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.adapters.telegram import Engine, TelegramBot, build_application, serve
-from bot.adapters.telegram_config import TelegramConfig
-from bot.adapters.telegram_io import Caller
+from bot.adapters.telegram.config import TelegramConfig
+from bot.adapters.telegram.io import Caller
 
 from .server import TOKEN, FakeTelegram
 

@@ -1,6 +1,6 @@
 """Replies -> Telegram messages: HTML escaping, 4096-character splitting, inline keyboards.
 
-Pure functions, no network: what to send is decided here, sending is telegram.py's job.
+Pure functions, no network: what to send is decided here, sending is handler.py's job.
 """
 
 from __future__ import annotations

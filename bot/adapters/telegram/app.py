@@ -1,0 +1,89 @@
+"""The PTB Application: built for a config, served by polling or a webhook until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from bot.adapters.telegram.config import TelegramConfig
+from bot.adapters.telegram.handler import ALLOWED_UPDATES, TelegramBot
+from bot.adapters.telegram.io import PerChatProcessor, log
+from bot.adapters.telegram.metrics import Metrics
+from bot.adapters.telegram.webhook import WebhookServer, set_webhook
+
+
+def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
+    """A PTB Application for `config` whose every update goes to `bot`."""
+    t = config.request_timeout
+    app = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .concurrent_updates(PerChatProcessor())
+        .connect_timeout(t)
+        .read_timeout(t)
+        .write_timeout(t)
+        .pool_timeout(t)
+        .get_updates_connect_timeout(t)
+        .get_updates_read_timeout(t)
+        .get_updates_write_timeout(t)
+        .get_updates_pool_timeout(t)
+        .build()
+    )
+    app.add_handler(TypeHandler(Update, bot.on_update))
+    app.add_error_handler(bot.on_error)
+    return app
+
+
+def _polling_error(exc: TelegramError) -> None:
+    log.warning("polling: %s %s", type(exc).__name__, exc.message)
+
+
+async def serve(
+    app: Application,
+    bot: TelegramBot,
+    config: TelegramConfig,
+    stop: asyncio.Event,
+    *,
+    ready: asyncio.Event | None = None,
+    metrics: Metrics | None = None,
+) -> None:
+    """Run the bot until `stop` is set: getMe, command menu, then polling or the webhook."""
+    metrics = metrics or Metrics()
+    metrics.instrument(bot)
+    server: WebhookServer | None = None
+    await app.initialize()
+    try:
+        bot.username = app.bot.username
+        await bot.set_commands(app)
+        if config.webhook_url:
+            server = WebhookServer(app, bot, config, metrics)
+            await server.start()  # listening before Telegram is told where to post
+            await set_webhook(app, bot, config)
+        else:
+            await app.updater.start_polling(
+                timeout=timedelta(seconds=config.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+                error_callback=_polling_error,
+            )
+        await app.start()
+        log.info("running as @%s (%s)", bot.username, "webhook" if config.webhook_url else "long polling")
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        if server is not None:
+            await server.stop()
+        metrics.detach()
+        if app.updater and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+    log.info("stopped")

@@ -1,0 +1,1 @@
+"""Review tools for clinicians and translators: preview site, translation state, sign-off."""
