@@ -31,7 +31,7 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
-FALLBACK_COMMANDS = ("start", "restart", "back", "help", "emergency", "language", "forget")
+FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
 
 
 class Engine(Protocol):
