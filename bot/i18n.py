@@ -142,13 +142,23 @@ class Catalog:
             return None  # zh (Simplified) is not offered to Traditional Chinese readers
         return base if base in self.locales else None
 
-    def text(self, lang: str | None, key: str, **values: str) -> str:
-        """The text of `key` in `lang` (falling back to the default), placeholders filled."""
+    def configured(self, name: str) -> bool:
+        """True when a placeholder has a configured value (not its locale default)."""
+        return name in self._values
+
+    def text(self, lang: str | None, key: str, *, variant: str | None = None, **values: str) -> str:
+        """The text of `key` in `lang` (falling back to the default), placeholders filled.
+
+        With a `variant` (a channel such as ``console``), the key ``<variant>.<key>`` is
+        preferred where the language has it: wording for that channel ("type" for "tap").
+        """
         loc = self.locales.get(lang or self.default) or self.locales[self.default]
-        raw = loc.texts.get(key)
+        raw = loc.texts.get(f"{variant}.{key}") if variant else None
+        if raw is None:
+            raw = loc.texts.get(key)
         if raw is None:
             loc = self.locales[self.default]
-            raw = loc.texts.get(key, key)
+            raw = (loc.texts.get(f"{variant}.{key}") if variant else None) or loc.texts.get(key, key)
         if "{" not in raw:
             return raw
         try:

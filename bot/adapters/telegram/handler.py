@@ -31,7 +31,7 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
-FALLBACK_COMMANDS = ("start", "restart", "back", "help", "emergency", "language", "forget")
+FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
 
 
 class Engine(Protocol):
@@ -255,6 +255,8 @@ class TelegramBot:
             await self.call("answerCallbackQuery", lambda: query.answer(text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
+        except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
+            log.warning("could not answer a button press: %s", type(exc).__name__)
 
     async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
         markup = message.reply_markup
