@@ -61,7 +61,7 @@ class Reply:
     back: str = ""
 
     def to_json(self) -> dict:
-        """The JSON-lines shape fixed in DESIGN.md."""
+        """The JSON-lines shape of `console --jsonl` (README, "Command line"): a fixed contract."""
         return {
             "node": self.node,
             "kind": self.kind,
