@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
-from bot.storage.base import Stored, StoreError
+from bot.storage.base import Stored, StoreError, encode
 
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ class SQLiteStore:
 
     async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
         """Write if the stored revision is still `rev` (0: no live session); False on conflict."""
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = encode(data)
         return await self._call(self._put, key, text, rev)
 
     async def delete(self, key: str) -> None:
