@@ -138,9 +138,10 @@ def _open(path: Path, ttl: float | None, now: float) -> sqlite3.Connection:
         db.execute("PRAGMA secure_delete=ON")
         db.execute("PRAGMA journal_mode=WAL").fetchall()
         db.execute("PRAGMA synchronous=NORMAL")
-        problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(1)").fetchall()]
         if problems != ["ok"]:
-            raise sqlite3.DatabaseError(problems[0])
+            lines = [ln for ln in "\n".join(problems).splitlines() if ln and not ln.startswith("***")]
+            raise sqlite3.DatabaseError(lines[0] if lines else "quick_check failed")
         columns = tuple(row[1] for row in db.execute("PRAGMA table_info(sessions)").fetchall())
         if not columns:
             db.execute(_SCHEMA)
