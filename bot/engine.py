@@ -6,13 +6,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from bot.events import Incoming, Reply
+from bot.events import BACK, Incoming, Reply
 from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher, has_number
-from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.session import Session
 from bot.storage.base import SessionStore
 
