@@ -257,6 +257,8 @@ class TelegramBot:
             await self.call("answerCallbackQuery", lambda: query.answer(text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
+        except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
+            log.warning("could not answer a button press: %s", type(exc).__name__)
 
     async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
         markup = message.reply_markup
