@@ -240,6 +240,10 @@ class TelegramBot:
                         reply_markup=o.keyboard,
                         link_preview_options=NO_PREVIEW,
                     ),
+                    # a retry after a timeout may have made a copy: the message before loses its buttons
+                    unsure=(lambda m: self._drop_keyboard(app, chat_id, m.message_id - 1))
+                    if out.keyboard
+                    else None,
                 )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
