@@ -162,7 +162,10 @@ class FakeTelegram:
         delay: float = 0.0,
         times: int = 1,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error (after `delay` seconds)."""
+        """Answer the next `times` calls of `method` with an error (after `delay` seconds).
+
+        With `status=200` the call is carried out at once and only its answer is delayed: a
+        message that is delivered although the bot's request times out."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
@@ -206,13 +209,16 @@ class FakeTelegram:
         self.calls.append(call)
         try:
             injected = self._take_injection(method)
-            if injected:
+            if injected and injected.status != 200:
                 await asyncio.sleep(injected.delay)
                 raise ApiError(injected.status, injected.description, injected.retry_after)
             handler = getattr(self, f"_m_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
-            return answer(await handler(given))
+            result = await handler(given)
+            if injected:  # status 200: done (a message is delivered), but the answer comes late
+                await asyncio.sleep(injected.delay)
+            return answer(result)
         except ApiError as exc:
             call.status, call.description = exc.code, exc.description
             if exc.code in (400, 401, 404, 409) and not injected and exc.description != NOT_MODIFIED:
