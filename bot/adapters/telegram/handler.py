@@ -17,7 +17,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
-from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
+from bot.adapters.telegram.menus import follow_language
+from bot.adapters.telegram.render import answered, escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -56,6 +57,7 @@ class TelegramBot:
         self._tasks: set[asyncio.Future] = set()
         self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
         self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
+        self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
@@ -106,7 +108,7 @@ class TelegramBot:
             self._membership(update)
             return
         user = update.effective_user
-        lang = user.language_code if user else None
+        lang = hint = user.language_code if user else None
         if chat.type != ChatType.PRIVATE:
             await self._group(update, chat.id, lang, context.application)
             return
@@ -115,6 +117,7 @@ class TelegramBot:
             if language is not None:  # the session's own choice (/language) wins
                 lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
+            await follow_language(self, context.application, chat.id, lang, hint)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except StoreError as exc:
@@ -155,19 +158,30 @@ class TelegramBot:
                 await self._drop_keyboard(app, chat_id, message.message_id)
             await self.turn(app, chat_id, Incoming(key, lang=lang))
             return
-        await self._answer(query, None)
+        if self._early.pop(query.id, None) is None:
+            await self._answer(query, None)
         pressed = (chat_id, message.message_id) if message is not None else None
         if pressed is not None and self._pressed.get(pressed) == query.data:
             return  # a double tap: the first tap has been answered with the next question
         node, option = parsed
         replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
         if message is not None:
-            if replies and replies[0].kind == "error":  # stale: the engine says so
+            if not replies or not answered(replies[0], node, option):  # stale, Back, or a menu action
                 await self._drop_keyboard(app, chat_id, message.message_id)
             else:
                 await self._show_choice(app, chat_id, message, query.data or "")
                 self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
         await self.send(app, chat_id, replies)
+
+    def answer_early(self, update: Update) -> None:
+        """Answer a well-formed press in a private chat at once, before the update waits for its
+        turn: that stops the spinner on her phone even when the bot is busy."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or chat.type != ChatType.PRIVATE or not parse_callback(query.data):
+            return
+        self._remember(self._early, query.id, True)
+        self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
+        task.add_done_callback(self._tasks.discard)
 
     async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         note = self.text(lang, "ui.tg.private_only")
@@ -228,6 +242,10 @@ class TelegramBot:
                         reply_markup=o.keyboard,
                         link_preview_options=NO_PREVIEW,
                     ),
+                    # a retry after a timeout may have made a copy: the message before loses its buttons
+                    unsure=(lambda m: self._drop_keyboard(app, chat_id, m.message_id - 1))
+                    if out.keyboard
+                    else None,
                 )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
