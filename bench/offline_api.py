@@ -39,6 +39,13 @@ class OfflineBotAPI(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._ids = itertools.count(1000)
         self.record = True
+        self.messages: dict[int, dict[str, Any]] = {}  # message id -> the Message as Telegram keeps it
+        self._keyboard: dict[int, int] = {}  # chat -> the newest message that has buttons
+
+    def keyboard_message(self, chat: int) -> dict[str, Any] | None:
+        """The newest message of `chat` that still has buttons (what a user would press)."""
+        mid = self._keyboard.get(chat)
+        return self.messages.get(mid) if mid is not None else None
 
     @property
     def read_timeout(self) -> float | None:
@@ -85,9 +92,16 @@ class OfflineBotAPI(BaseRequest):
             }
             if name != "sendMessage":
                 message["edit_date"] = int(time.time())
+                old = self.messages.get(message["message_id"], {})
+                if name == "editMessageReplyMarkup":
+                    message["text"] = old.get("text", "")
             markup = params.get("reply_markup")
             if markup:
                 message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+                self._keyboard[chat] = message["message_id"]
+            elif self._keyboard.get(chat) == message["message_id"]:
+                del self._keyboard[chat]
+            self.messages[message["message_id"]] = message
             return message
         if name == "getUpdates":
             return []
@@ -108,14 +122,16 @@ def _plain(text: str) -> str:
 
 
 def update(update_id: int, chat: int, *, text: str | None = None, data: str | None = None,
-           message_id: int = 1) -> dict[str, Any]:
-    """A Telegram Update as JSON: a typed message, or a button press on `message_id`."""
+           message: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Telegram Update as JSON: a typed message, or a button press on the bot's `message`."""
     user = {"id": chat, "is_bot": False, "first_name": "Mum", "language_code": "en"}
     chat_obj = {"id": chat, "type": "private", "first_name": "Mum"}
     now = int(time.time())
     if data is None:
-        return {"update_id": update_id, "message": {"message_id": message_id, "date": now, "chat": chat_obj,
-                                                    "from": user, "text": text or ""}}
+        message = {"message_id": update_id, "date": now, "chat": chat_obj, "from": user, "text": text or ""}
+        if text and text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return {"update_id": update_id, "message": message}
     return {
         "update_id": update_id,
         "callback_query": {
@@ -123,6 +139,6 @@ def update(update_id: int, chat: int, *, text: str | None = None, data: str | No
             "from": user,
             "chat_instance": str(chat),
             "data": data,
-            "message": {"message_id": message_id, "date": now, "chat": chat_obj, "from": BOT_USER, "text": "?"},
+            "message": message or {"message_id": 1, "date": now, "chat": chat_obj, "from": BOT_USER, "text": "?"},
         },
     }

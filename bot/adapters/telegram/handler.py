@@ -56,6 +56,7 @@ class TelegramBot:
         self._tasks: set[asyncio.Future] = set()
         self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
         self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
+        self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
@@ -155,7 +156,8 @@ class TelegramBot:
                 await self._drop_keyboard(app, chat_id, message.message_id)
             await self.turn(app, chat_id, Incoming(key, lang=lang))
             return
-        await self._answer(query, None)
+        if self._early.pop(query.id, None) is None:
+            await self._answer(query, None)
         pressed = (chat_id, message.message_id) if message is not None else None
         if pressed is not None and self._pressed.get(pressed) == query.data:
             return  # a double tap: the first tap has been answered with the next question
@@ -168,6 +170,16 @@ class TelegramBot:
                 await self._show_choice(app, chat_id, message, query.data or "")
                 self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
         await self.send(app, chat_id, replies)
+
+    def answer_early(self, update: Update) -> None:
+        """Answer a well-formed press in a private chat at once, before the update waits for its
+        turn: that stops the spinner on her phone even when the bot is busy."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or chat.type != ChatType.PRIVATE or not parse_callback(query.data):
+            return
+        self._remember(self._early, query.id, True)
+        self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
+        task.add_done_callback(self._tasks.discard)
 
     async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         note = self.text(lang, "ui.tg.private_only")

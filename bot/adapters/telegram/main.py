@@ -14,6 +14,7 @@ from bot.adapters.telegram.app import build_application, serve
 from bot.adapters.telegram.config import TelegramConfig, from_settings
 from bot.adapters.telegram.handler import Engine, TelegramBot
 from bot.adapters.telegram.io import Caller, HideUpdates, log
+from bot.adapters.telegram.polling import TokenRejected
 from bot.adapters.telegram.redact import LibraryNoise, RedactingStream, RedactToken, describe, redact
 
 
@@ -54,6 +55,13 @@ async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) ->
     )
     try:
         await serve(build_application(config, bot), bot, config, stop)
+    except TokenRejected as exc:
+        say(
+            f"error: Telegram rejected the token while polling ({exc}); exiting so that the service "
+            "manager restarts the bot",
+            config.token,
+        )
+        return 1
     except InvalidToken:
         say(
             "error: Telegram rejected the token in TELEGRAM_BOT_TOKEN; check it with @BotFather", config.token
