@@ -213,3 +213,34 @@ async def test_redis_keeps_one_key_per_conversation_with_its_expiry(redis_url: s
     assert await raw.keys("one:*") == []
     await store.close()
     await forever.close()
+
+
+def test_the_console_on_an_unreachable_redis_says_so_in_one_line() -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+    from tests.redis_server import free_port
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--jsonl", "--store", f"redis://127.0.0.1:{free_port()}/0"],
+        input="1\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the session store failed: Redis: ConnectionError")
+
+
+async def test_rediss_talks_tls_and_checks_the_certificate() -> None:
+    from tests.redis_server import redis_server
+
+    with redis_server(tls=True) as url:
+        store = open_store(url, ttl=60)
+        assert await store.put("tg:1", sample(), rev=0)
+        assert (await store.get("tg:1")).rev == 1
+        await store.close()
+        unverified = open_store(url.split("?", 1)[0])  # the server's certificate is not trusted
+        with pytest.raises(StoreError, match="Redis: ConnectionError"):
+            await unverified.get("tg:1")
+        await unverified.close()

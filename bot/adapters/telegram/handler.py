@@ -17,7 +17,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
-from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
+from bot.adapters.telegram.menus import follow_language
+from bot.adapters.telegram.render import answered, escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -107,7 +108,7 @@ class TelegramBot:
             self._membership(update)
             return
         user = update.effective_user
-        lang = user.language_code if user else None
+        lang = hint = user.language_code if user else None
         if chat.type != ChatType.PRIVATE:
             await self._group(update, chat.id, lang, context.application)
             return
@@ -116,6 +117,7 @@ class TelegramBot:
             if language is not None:  # the session's own choice (/language) wins
                 lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
+            await follow_language(self, context.application, chat.id, lang, hint)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except StoreError as exc:
@@ -164,7 +166,7 @@ class TelegramBot:
         node, option = parsed
         replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
         if message is not None:
-            if replies and replies[0].kind == "error":  # stale: the engine says so
+            if not replies or not answered(replies[0], node, option):  # stale, Back, or a menu action
                 await self._drop_keyboard(app, chat_id, message.message_id)
             else:
                 await self._show_choice(app, chat_id, message, query.data or "")
