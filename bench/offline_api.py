@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+_TAG = re.compile(r"<[^>]*>")
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "mamaflow", "username": "mamaflow_bot"}
 TRUE_METHODS = frozenset(
     {
@@ -110,15 +112,7 @@ class OfflineBotAPI(BaseRequest):
 
 def _plain(text: str) -> str:
     """Telegram returns the text without its HTML tags; close enough for parsing costs."""
-    out, inside = [], False
-    for ch in text:
-        if ch == "<":
-            inside = True
-        elif ch == ">":
-            inside = False
-        elif not inside:
-            out.append(ch)
-    return "".join(out)
+    return _TAG.sub("", text)
 
 
 def update(update_id: int, chat: int, *, text: str | None = None, data: str | None = None,
