@@ -27,6 +27,8 @@ from .user import FakeUser
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
+GRACE = 3.0  # seconds she waits for a reply when another message came instead
+THINK = (0.05, 0.15)  # seconds she takes to read and answer (a person, not a script)
 EXTRAS = ("why", "sources")  # what a user asks for at the advice (not the dated summary)
 
 
@@ -184,15 +186,40 @@ async def walk(user: FakeUser, model: object, rng: random.Random, *, timeout: fl
     """Start, answer every question (a press, or the typed number) up to the advice, then ask
     for one of the advice's extras; the model engine says what she should see."""
     key, out = f"tg:{user.chat['id']}", Walk(user)
+    loop = asyncio.get_running_loop()
 
     async def act(incoming: Incoming, do: object) -> list[Reply]:
+        await asyncio.sleep(rng.uniform(*THINK))
         replies = await model.handle(incoming)  # type: ignore[attr-defined]
         out.expected.append(texts(replies))
         uid = await do  # type: ignore[misc]
         out.updates.append(uid)
-        for _ in out.expected[-1]:
-            await user.read(timeout)
+        await see(out.expected[-1])
         return replies
+
+    seen = 0  # how many of her messages she has read
+
+    async def see(block: list[str]) -> None:
+        """Wait until the block's messages are on her screen, in order, after what she read;
+        a message shown twice is read past. After a kill the reply may never come (the current
+        question comes instead): then she carries on after a grace period."""
+        nonlocal seen
+        deadline = loop.time() + timeout
+        want, grace = list(block), None
+        while want:
+            shown = [m.history[0] if m.history else m.text for m in _in_order(user)]
+            while want and (i := _find(shown, want[0], seen)) is not None:
+                seen, want = i + 1, want[1:]
+            if not want:
+                break
+            if grace is None and len(shown) > seen:
+                grace = loop.time() + GRACE  # something else came: maybe the reply is lost
+            now = loop.time()
+            if now > deadline or (grace is not None and now > grace):
+                assert grace is not None, f"the bot never sent {want[0][:40]!r}"
+                seen = len(shown)
+                return
+            await asyncio.sleep(0.01)
 
     replies = await act(Incoming(key, text="/start", lang="en"), user.send("/start"))
     while True:
@@ -211,16 +238,28 @@ async def walk(user: FakeUser, model: object, rng: random.Random, *, timeout: fl
             return out
 
 
+def _in_order(user: FakeUser) -> list:
+    return sorted(user.messages.values(), key=lambda m: m.message_id)
+
+
+def _find(shown: list[str], text: str, start: int) -> int | None:
+    return next((i for i in range(start, len(shown)) if shown[i] == text), None)
+
+
 async def _press(user: FakeUser, data: str, out: Walk) -> int:
     """Press the button `data` on her newest message that has it (the answer is awaited later)."""
-    message = next(
-        (
-            m
-            for m in sorted(user.messages.values(), key=lambda m: -m.message_id)
-            if any(b.get("callback_data") == data for b in m.buttons)
-        ),
-        None,
-    )
+    for _ in range(250):  # a message may still be on its way (after a kill): she waits for it
+        message = next(
+            (
+                m
+                for m in sorted(user.messages.values(), key=lambda m: -m.message_id)
+                if any(b.get("callback_data") == data for b in m.buttons)
+            ),
+            None,
+        )
+        if message is not None:
+            break
+        await asyncio.sleep(0.02)
     assert message is not None, f"no live button {data!r} on her screen"
     qid, answered = user.server.new_query()
     out.presses.append(answered)

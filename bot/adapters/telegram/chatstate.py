@@ -25,6 +25,7 @@ class Turn:
     key: str
     event_id: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    loaded: dict[str, Any] = field(default_factory=dict)  # the state as read, to see changes
 
 
 class ChatStates:
@@ -41,12 +42,17 @@ class ChatStates:
         """The chat's state as stored now."""
         state = dict(await self.engine.channel(key) if self._shared() else self._memory.get(key, {}))
         state.pop("blocked", None)  # she wrote, so she has not blocked the bot (the engine agrees)
-        return Turn(chat_id, key, event_id, state)
+        return Turn(chat_id, key, event_id, state, dict(state))
+
+    async def current(self, key: str) -> dict[str, Any] | None:
+        """The chat's state as stored right now (None when it lives in this process only)."""
+        return dict(await self.engine.channel(key)) if self._shared() else None
 
     async def save(self, turn: Turn) -> None:
         """Store the chat's state and mark the turn's update delivered, in one write."""
-        if self._shared():
-            await self.engine.sent(turn.key, event_id=turn.event_id, channel=turn.state)
+        if self._shared():  # an unchanged state is not written: another worker may have moved on
+            changed = turn.state if turn.state != turn.loaded else None
+            await self.engine.sent(turn.key, event_id=turn.event_id, channel=changed)
             return
         self._memory[turn.key] = dict(turn.state)
         self._memory.move_to_end(turn.key)

@@ -17,7 +17,7 @@ from telegram.ext import Application, ContextTypes
 from bot.adapters.telegram.chatstate import LIVE, PRESSED, ChatStates, Turn
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
-from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, retire_live, show_choice
+from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, reconcile, retire_live, show_choice
 from bot.adapters.telegram.render import escape, parse_callback, render
 from bot.events import Incoming, Reply
 
@@ -140,6 +140,8 @@ class TelegramBot:
         else:  # stickers, photos, voice, locations, edited messages, ...
             await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
             await self.turn(app, t, Incoming(t.key, lang=lang, event_id=t.event_id))
+        if t.state != t.loaded:
+            await reconcile(self.call, app, t, await self.states.current(t.key))
         await self.states.save(t)
 
     async def _press(self, query: CallbackQuery, t: Turn, lang: str | None, app: Application) -> None:

@@ -61,6 +61,20 @@ async def retire_live(call: Caller, app: Application, t: Turn) -> None:
         await drop_keyboard(call, app, t, message_id)
 
 
+async def reconcile(call: Caller, app: Application, t: Turn, current: dict[str, Any] | None) -> None:
+    """Before saving: if another worker sent a keyboard to this chat while this turn ran, keep
+    the newer of the two live (message ids grow) and retire the other one."""
+    theirs = (current or {}).get(LIVE)
+    if not isinstance(theirs, int) or theirs in (t.loaded.get(LIVE), t.state.get(LIVE)):
+        return
+    mine = t.state.get(LIVE)
+    if not isinstance(mine, int):
+        t.state[LIVE] = theirs
+        return
+    older, t.state[LIVE] = sorted((mine, theirs))
+    await drop_keyboard(call, app, t, older)
+
+
 async def edit(call: Caller, what: str, make: Any) -> None:
     """A cosmetic edit: failures other than Forbidden are logged and skipped."""
     try:
