@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
 from bot.events import Incoming, Reply
@@ -15,7 +14,7 @@ from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher, has_number
 from bot.records import Records
-from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
 from bot.session import Session
 from bot.storage.base import SessionStore, Stored
@@ -35,6 +34,7 @@ class Engine(Records):
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         help_footer: str | None = None,
+        channel: str | None = None,
     ):
         self.flow = flow
         self.catalog = catalog
@@ -45,7 +45,7 @@ class Engine(Records):
         self._today = today
         self._help_footer = help_footer
         self._matcher = Matcher(catalog)
-        self.render = Renderer(flow, catalog)
+        self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
 
@@ -133,7 +133,7 @@ class Engine(Records):
                 out.append(self.render.message("error", node.id, lang, node.numbers_error))
             else:
                 out.append(self.render.message("error", node.id, lang, "ui.unknown"))
-            out.append(self._prompt(s, lang))
+            out.append(self._reask(s, lang))
             return SAVE
         return self._choose(s, node, option, out, lang)
 
@@ -141,12 +141,14 @@ class Engine(Records):
         if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
             return self._set_language(s, inc.option, out)
         node = self.flow.nodes[s.state]
+        if inc.option == BACK and inc.node == (s.menu or s.state):
+            return self._back(s, out, lang)
         if s.menu is None and inc.node == s.state:
             ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
             if ok:
                 return self._choose(s, node, inc.option, out, lang)
         out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
-        out.append(self._prompt(s, lang))
+        out.append(self._reask(s, lang))
         return SAVE
 
     def _offered(self, node: Node, s: Session, option_id: str) -> bool:
@@ -156,7 +158,7 @@ class Engine(Records):
     def _match(self, node: Node, s: Session, text: str, lang: str) -> str | None:
         """The option a typed answer means: its number, id or label, or a typed week."""
         if node.is_outcome:
-            choices = [(o.id, o.label) for o in self.render.actions(lang)]
+            choices = [(o.id, o.label) for o in self.render.menu(node, lang, s.answered)]
         else:
             answers = s.answered
             choices = [
@@ -180,7 +182,9 @@ class Engine(Records):
     def _action(self, s: Session, node: Node, action: str, out: list[Reply], lang: str) -> str:
         if action == "restart":
             return self._restart(s, out, lang)
-        if action == "sources":
+        if action == "more":
+            out.append(self.render.more(node, lang, s.answered))
+        elif action == "sources":
             out.append(self.render.sources(node, lang, s.answered))
         elif action == "why":
             out.append(self.render.why(node, lang, s.answers))
@@ -209,12 +213,9 @@ class Engine(Records):
         elif word == "back":
             return self._back(s, out, lang)
         elif word == "help":
-            help_reply = self.render.message("info", s.menu or s.state, lang, "ui.help")
-            if self._help_footer:
-                help_reply = replace(help_reply, text=f"{help_reply.text}\n\n{self._help_footer}")
-            out.append(help_reply)
+            out.append(self.render.help(s.menu or s.state, lang, self._help_footer))
         elif word == "emergency":
-            out.append(self._emergency(s, lang))
+            out.append(self.render.message("info", s.menu or s.state, lang, "ui.emergency"))
         elif word == "language":
             s.menu = LANGUAGE_MENU
             out.append(self.render.language_menu(lang))
@@ -226,11 +227,10 @@ class Engine(Records):
             return DELETE
         else:
             out.append(self.render.message("error", s.menu or s.state, lang, "ui.unknown_command"))
+            out.append(self._reask(s, lang))
+            return SAVE
         out.append(self._prompt(s, lang))
         return SAVE
-
-    def _emergency(self, s: Session, lang: str) -> Reply:
-        return self.render.message("info", s.menu or s.state, lang, "ui.emergency")
 
     def _restart(self, s: Session, out: list[Reply], lang: str) -> str:
         s.answers.clear()
@@ -244,12 +244,12 @@ class Engine(Records):
             s.menu = None
         elif not s.answers:
             out.append(self.render.message("error", s.state, lang, "ui.back_at_start"))
+            out.append(self._reask(s, lang))
+            return SAVE
         else:
             s.state = s.answers.pop()[0]
         out.append(self._prompt(s, lang))
         return SAVE
-
-    # -- language ---------------------------------------------------------------------------
 
     def _match_language(self, text: str) -> str | None:
         langs = self.catalog.languages
@@ -261,16 +261,21 @@ class Engine(Records):
         out.append(self._prompt(s, code))
         return SAVE
 
-    # -- prompts ----------------------------------------------------------------------------
-
     def _prompt(self, s: Session, lang: str) -> Reply:
         """What the user is being asked now (short form at an outcome)."""
         if s.menu == LANGUAGE_MENU:
             return self.render.language_menu(lang)
         node = self.flow.nodes[s.state]
         if node.is_outcome:
-            return self.render.next_step(node, lang)
-        return self.render.question(node, lang, s.answered)
+            return self.render.next_step(node, lang, s.answered)
+        return self.render.question(node, lang, s.answered, back=bool(s.answers))
+
+    def _reask(self, s: Session, lang: str) -> Reply:
+        """The question again in short, after an answer that was not understood."""
+        node = self.flow.nodes[s.state]
+        if s.menu is not None or node.is_outcome:
+            return self._prompt(s, lang)
+        return self.render.reask(node, lang, s.answered, back=bool(s.answers))
 
     def _full_prompt(self, s: Session, lang: str) -> Reply:
         """Like `_prompt`, but an outcome is shown in full."""

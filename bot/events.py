@@ -40,16 +40,28 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message from the bot; `disposition` is set on outcome messages only."""
+    """One message from the bot; `disposition` is set on outcome messages only.
+
+    The last four fields are presentation hints for the channels; the JSON-lines shape does
+    not carry them. `strong`: whole lines of `text` a channel may emphasise (Telegram makes
+    them bold). `links`: (name, url) pairs whose ``name: url`` lines a channel may show as
+    named links. `actions`: the options are a menu (sources, why, ...), not answers to a
+    question. `back`: the label of a "go back" control, empty when there is nothing to go
+    back to.
+    """
 
     kind: str
     node: str
     text: str
     options: tuple[Option, ...] = field(default=())
     disposition: str | None = None
+    strong: tuple[str, ...] = field(default=())
+    links: tuple[tuple[str, str], ...] = field(default=())
+    actions: bool = False
+    back: str = ""
 
     def to_json(self) -> dict:
-        """The JSON-lines shape fixed in DESIGN.md."""
+        """The JSON-lines shape of `console --jsonl` (README, "Command line"): a fixed contract."""
         return {
             "node": self.node,
             "kind": self.kind,

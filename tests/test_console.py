@@ -1,4 +1,4 @@
-"""The console adapter as a real subprocess: JSON lines in and out, as DESIGN.md fixes them."""
+"""The console adapter as a real subprocess: JSON lines in and out, the contract in the README."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import OrderedDict
 from typing import Any, Protocol
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -21,6 +22,7 @@ from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, reconcile
 from bot.adapters.telegram.render import escape, parse_callback, render
 from bot.events import Incoming, Reply
 
+EARLY_MEMORY = 10_000  # presses answered ahead of their turn, remembered until the turn comes
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
@@ -30,7 +32,7 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
-FALLBACK_COMMANDS = ("start", "restart", "back", "help", "emergency", "language", "forget")
+FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
 
 
 class Engine(Protocol):
@@ -54,6 +56,7 @@ class TelegramBot:
         self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
         self._tasks: set[asyncio.Future] = set()
         self.states = ChatStates(engine)  # live keyboard and last press, in the session
+        self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
@@ -153,7 +156,8 @@ class TelegramBot:
                 await drop_keyboard(self.call, app, t, message.message_id)
             await self.turn(app, t, Incoming(t.key, lang=lang, event_id=t.event_id))
             return
-        await self._answer(query, None)
+        if self._early.pop(query.id, None) is None:
+            await self._answer(query, None)
         pressed = [message.message_id, query.data] if message is not None else None
         if pressed is not None and t.state.get(PRESSED) == pressed:
             return  # a double tap: the first tap has been answered with the next question
@@ -168,6 +172,18 @@ class TelegramBot:
                 await show_choice(self.call, app, t, message, query.data or "")
                 t.state[PRESSED] = pressed
         await self.send(app, t, replies)
+
+    def answer_early(self, update: Update) -> None:
+        """Answer a well-formed press in a private chat at once, before the update waits for its
+        turn: that stops the spinner on her phone even when the bot is busy."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or chat.type != ChatType.PRIVATE or not parse_callback(query.data):
+            return
+        self._early[query.id] = True
+        while len(self._early) > EARLY_MEMORY:
+            self._early.popitem(last=False)
+        self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
+        task.add_done_callback(self._tasks.discard)
 
     async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         note = self.text(lang, "ui.tg.private_only")
@@ -249,3 +265,5 @@ class TelegramBot:
             await self.call("answerCallbackQuery", lambda: query.answer(text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
+        except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
+            log.warning("could not answer a button press: %s", type(exc).__name__)
