@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,10 +33,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from tests.fake_telegram.cluster import RoundRobin, free_port, start_worker, wait_healthy, walk  # noqa: E402
 from tests.helpers import make_engine  # noqa: E402
-from tests.redis_server import redis_server  # noqa: E402
 
 AT_ONCE = 60
 WORKERS = (1, 2, 3)
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """A throw-away redis-server on a free loopback port, without persistence; its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("bench_workers: redis-server is not installed (Debian: apt-get install redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        proc = subprocess.Popen([*args, "--dir", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(200):
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+                    break
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            proc.terminate()
+            proc.wait(10)
 
 
 async def measure(redis_url: str, workers: int, users: int, seed: int) -> float:
