@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fake_telegram import FakeTelegram  # noqa: E402
-from tests.fake_telegram.cluster import RoundRobin, free_port, start_worker, wait_healthy, walk  # noqa: E402
-from tests.helpers import make_engine  # noqa: E402
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.cluster import RoundRobin, free_port, start_worker, wait_healthy, walk
+from tests.helpers import make_engine
 
 AT_ONCE = 60
 WORKERS = (1, 2, 3)

@@ -19,7 +19,8 @@ from bot.adapters.telegram.chatstate import LIVE, PRESSED, ChatStates, Turn
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
 from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, reconcile, retire_live, show_choice
-from bot.adapters.telegram.render import escape, parse_callback, render
+from bot.adapters.telegram.menus import follow_language
+from bot.adapters.telegram.render import answered, escape, parse_callback, render
 from bot.events import Incoming, Reply
 
 EARLY_MEMORY = 10_000  # presses answered ahead of their turn, remembered until the turn comes
@@ -107,7 +108,7 @@ class TelegramBot:
             self._membership(update)
             return
         user = update.effective_user
-        lang = user.language_code if user else None
+        lang = hint = user.language_code if user else None
         if chat.type != ChatType.PRIVATE:
             await self._group(update, chat.id, lang, context.application)
             return
@@ -116,6 +117,7 @@ class TelegramBot:
             if language is not None:  # the session's own choice (/language) wins
                 lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
+            await follow_language(self, context.application, chat.id, lang, hint)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except StoreError as exc:
@@ -166,7 +168,7 @@ class TelegramBot:
             Incoming(t.key, option=option, node=node, lang=lang, event_id=t.event_id)
         )
         if message is not None and replies:  # no replies: a redelivery already answered
-            if replies[0].kind == "error":  # stale: the engine says so
+            if not answered(replies[0], node, option):  # stale, Back, or a menu action
                 await drop_keyboard(self.call, app, t, message.message_id)
             else:
                 await show_choice(self.call, app, t, message, query.data or "")
@@ -246,6 +248,10 @@ class TelegramBot:
                         reply_markup=o.keyboard,
                         link_preview_options=NO_PREVIEW,
                     ),
+                    # a retry after a timeout may have made a copy: the message before loses its buttons
+                    unsure=(lambda m: drop_keyboard(self.call, app, t, m.message_id - 1))
+                    if out.keyboard
+                    else None,
                 )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
