@@ -11,15 +11,16 @@ from collections import OrderedDict
 from typing import Any, Protocol
 
 from telegram import BotCommand, CallbackQuery, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.adapters.telegram.chatstate import LIVE, PRESSED, ChatStates, Turn
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
-from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, reconcile, retire_live, show_choice
+from bot.adapters.telegram.keyboards import drop_keyboard, reconcile, retire_live, show_choice
 from bot.adapters.telegram.menus import follow_language
+from bot.adapters.telegram.raw import send_html
 from bot.adapters.telegram.render import answered, escape, parse_callback, render
 from bot.events import Incoming, Reply
 
@@ -241,13 +242,7 @@ class TelegramBot:
                     await retire_live(self.call, app, t)
                 sent = await self.call(
                     "sendMessage",
-                    lambda o=out: app.bot.send_message(
-                        chat_id,
-                        o.html,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=o.keyboard,
-                        link_preview_options=NO_PREVIEW,
-                    ),
+                    lambda o=out: send_html(app.bot, chat_id, o.html, o.keyboard),
                     # a retry after a timeout may have made a copy: the message before loses its buttons
                     unsure=(lambda m: drop_keyboard(self.call, app, t, m.message_id - 1))
                     if out.keyboard
@@ -259,12 +254,7 @@ class TelegramBot:
 
     async def notice(self, app: Application, chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""
-        await self.call(
-            "sendMessage",
-            lambda: app.bot.send_message(
-                chat_id, f"<i>{escape(text)}</i>", parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-            ),
-        )
+        await self.call("sendMessage", lambda: send_html(app.bot, chat_id, f"<i>{escape(text)}</i>"))
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:

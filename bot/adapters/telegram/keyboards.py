@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import LinkPreviewOptions, Message
-from telegram.constants import ParseMode
+from telegram import Message
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.adapters.telegram.chatstate import LIVE, Turn
 from bot.adapters.telegram.io import Caller, log
+from bot.adapters.telegram.raw import NO_PREVIEW, drop_buttons, edit_html  # noqa: F401 (NO_PREVIEW re-exported)
 from bot.adapters.telegram.render import with_choice
-
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def show_choice(call: Caller, app: Application, t: Turn, message: Message, data: str) -> None:
@@ -31,13 +29,7 @@ async def show_choice(call: Caller, app: Application, t: Turn, message: Message,
     await edit(
         call,
         "editMessageText",
-        lambda: app.bot.edit_message_text(
-            html,
-            chat_id=t.chat_id,
-            message_id=message.message_id,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-        ),
+        lambda: edit_html(app.bot, t.chat_id, message.message_id, html),
     )
     if t.state.get(LIVE) == message.message_id:
         del t.state[LIVE]
@@ -48,7 +40,7 @@ async def drop_keyboard(call: Caller, app: Application, t: Turn, message_id: int
     await edit(
         call,
         "editMessageReplyMarkup",
-        lambda: app.bot.edit_message_reply_markup(chat_id=t.chat_id, message_id=message_id),
+        lambda: drop_buttons(app.bot, t.chat_id, message_id),
     )
     if t.state.get(LIVE) == message_id:
         del t.state[LIVE]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -115,15 +116,21 @@ def render(reply: Reply, *, limit: int = MAX_TEXT) -> list[Outgoing]:
     """The messages for one reply: the text escaped and split to fit, the keyboard on the last.
 
     The reply's `strong` lines are bold (an outcome's disposition line and headline, section
-    headings) and its `links` are named links.
+    headings) and its `links` are named links. Replies are values and most repeat (the same
+    question for many users), so the rendered messages and keyboards are built once each.
     """
+    return list(_render(reply, limit))
+
+
+@lru_cache(maxsize=4096)
+def _render(reply: Reply, limit: int) -> tuple[Outgoing, ...]:
     text = reply.text.strip() or "…"
     # leave room for the markup: <b></b> around strong lines, <a href=""></a> around links
     room = 7 * len(reply.strong) + sum(15 + len(url) for _, url in reply.links)
     pieces = _pieces(text, max(limit - room, limit // 2))
     out = [Outgoing(_html(piece, reply), None) for piece in pieces]
     out[-1] = Outgoing(out[-1].html, keyboard(reply))
-    return out
+    return tuple(out)
 
 
 def answered(first: Reply, node: str, option: str) -> bool:
