@@ -8,7 +8,7 @@ update to the last reply. The fake, the proxy and the users run in this process,
 cores as the workers, so the figures say how the set-up scales on this machine, not what a
 bigger one would do. Figures are reported, never tested.
 
-    python bench/bench_workers.py [--users 150] [--rounds 2]
+    python bench/bench_workers.py [--users 150] [--rounds 3]
 """
 
 from __future__ import annotations
