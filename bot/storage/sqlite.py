@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
-from bot.storage.base import Stored, StoreError
+from bot.storage.base import Stored, StoreError, encode
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ class SQLiteStore:
 
     async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
         """Write if the stored revision is still `rev` (0: no live session); False on conflict."""
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = encode(data)
         written = await self._try(self._put, key, text, rev)
         self._writes += 1
         if self._writes % CHECKPOINT_EVERY == 0:
@@ -81,10 +81,6 @@ class SQLiteStore:
         self._fast.close()
         await self._call(self._db.close)
         self._thread.shutdown(wait=True)
-
-    def purge(self) -> int:
-        """Delete every expired session now (blocking); return how many were deleted."""
-        return self._purge(self._clock())
 
     # -- where the calls run -----------------------------------------------------------------
 
