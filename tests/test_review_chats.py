@@ -16,7 +16,6 @@ from bot.adapters.console import ConsoleChat
 from tests.fake_telegram.harness import running_bot
 from tests.helpers import SHIPPED, make_engine
 
-
 ENGINE = make_engine(SHIPPED, emergency_number="112")
 USERS = iter(range(1, 10_000))
 
@@ -213,7 +212,7 @@ async def test_m9_ordinary_breathlessness_and_small_leaks_are_told_apart_from_em
 @pytest.fixture(params=["polling", "webhook"])
 async def tg(request):
     """The real bot on the shipped content, serving the fake Telegram server."""
-    e = engine()
+    e = make_engine(SHIPPED, emergency_number="112")  # a fresh store for each run
     async with running_bot(e, mode=request.param, catalog=e.catalog) as running:
         yield running
         assert running.fake.errors == []
