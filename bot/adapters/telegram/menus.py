@@ -30,7 +30,7 @@ def profile_languages(catalog: Any) -> list[str | None]:
     return [None, *(la for la in catalog.languages[1:] if re.fullmatch(r"[a-z]{2}", la))]
 
 
-async def set_descriptions(app: Application, bot: Any) -> None:
+async def set_descriptions(app: Application[Any, Any, Any, Any, Any, Any], bot: Any) -> None:
     """setMyDescription and setMyShortDescription in every language; failures are logged."""
     catalog = bot.catalog
     if catalog is None:
@@ -53,7 +53,7 @@ async def set_descriptions(app: Application, bot: Any) -> None:
                 )
 
 
-async def follow_language(bot: Any, app: Application, chat_id: int, before: str | None, hint: str | None) -> None:
+async def follow_language(bot: Any, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, before: str | None, hint: str | None) -> None:
     """After the chat's language changed (/language), show its command menu in that language.
 
     Cosmetic and after the replies went out: it never fails the update (a failure here must
