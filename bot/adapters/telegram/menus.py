@@ -40,7 +40,13 @@ async def set_descriptions(app: Application[Any, Any, Any, Any, Any, Any], bot: 
             text = catalog.text(lang or catalog.default, key)
             if text == key:
                 continue
-            try:
+            try:  # another worker may have set it already: then nothing to do
+                current = await bot.call(
+                    "get" + method[3:],
+                    lambda g="get" + call[3:], la=lang: getattr(app.bot, g)(language_code=la),
+                )
+                if current is not None and getattr(current, field, None) == text[:limit]:
+                    continue
                 await bot.call(
                     method,
                     lambda c=call, f=field, t=text[:limit], la=lang: getattr(app.bot, c)(
