@@ -144,9 +144,10 @@ class Engine(Records):
         if inc.option == BACK and inc.node == (s.menu or s.state):
             return self._back(s, out, lang)
         if s.menu is None and inc.node == s.state:
-            ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
+            # _press runs only for a button press, so inc.option is set here
+            ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)  # type: ignore[arg-type]
             if ok:
-                return self._choose(s, node, inc.option, out, lang)
+                return self._choose(s, node, inc.option, out, lang)  # type: ignore[arg-type]
         out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
         out.append(self._reask(s, lang))
         return SAVE

@@ -121,10 +121,11 @@ class SQLiteStore:
         self._sweep_later()
 
     def _get(self, db: sqlite3.Connection, key: str) -> tuple[int, str] | None:
-        return db.execute(
+        row: tuple[int, str] | None = db.execute(
             "SELECT rev, data FROM sessions WHERE key = ? AND (expires IS NULL OR expires > ?)",
             (key, self._clock()),
         ).fetchone()
+        return row
 
     def _put(self, db: sqlite3.Connection, key: str, text: str, rev: int) -> bool:
         now = self._clock()
