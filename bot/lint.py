@@ -13,7 +13,7 @@ from bot.i18n import DEFAULT_VALUES, Locale, load_locales, placeholders
 from bot.render import UI_KEYS
 
 # Placeholders a text may use: the configured ones and those the engine fills in.
-KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date"})
+KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date", "answer", "weeks", "months", "low", "high"})
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units in one message
 BUTTON_LABEL_LIMIT = 64  # UTF-16 code units: longer labels are cut off on a phone
 
@@ -114,7 +114,7 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
                     )
                 )
     for key in sorted(set(base.texts) - set(used)):
-        if not key.startswith("ui."):
+        if not key.startswith(("ui.", "typed.")):
             out.append(
                 Problem(base.path, base.lines[key], f"key '{key}' is not used by any flow", warning=True)
             )

@@ -8,7 +8,7 @@ from typing import Any
 class Session:
     """What is stored per conversation: never free text, only the node and option ids."""
 
-    __slots__ = ("answers", "lang", "menu", "state", "version")
+    __slots__ = ("answers", "lang", "menu", "pending", "state", "version")
 
     def __init__(
         self,
@@ -23,6 +23,9 @@ class Session:
         self.answers = answers if answers is not None else []
         self.lang = lang
         self.menu = menu
+        # a "did you mean" waiting for an answer: option ids only (never what she typed):
+        # {"o": [candidates], "y": the one "yes" picks, "t": an answer for the next question}
+        self.pending: dict[str, Any] | None = None
 
     @property
     def answered(self) -> dict[str, str]:
@@ -40,6 +43,8 @@ class Session:
             data["l"] = self.lang
         if self.menu:
             data["m"] = self.menu
+        if self.pending:
+            data["p"] = self.pending
         return data
 
     @classmethod
@@ -52,4 +57,8 @@ class Session:
             raise ValueError(f"not a stored session: {exc}") from exc
         if not (isinstance(state, str) and isinstance(version, str)):
             raise ValueError("not a stored session: state and version must be text")
-        return cls(state, version, answers, data.get("l"), data.get("m"))
+        session = cls(state, version, answers, data.get("l"), data.get("m"))
+        pending = data.get("p")
+        if isinstance(pending, dict) and all(isinstance(o, str) for o in pending.get("o", ())):
+            session.pending = pending
+        return session
