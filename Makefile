@@ -53,7 +53,8 @@ test: $(TEST_STAMP)  ## lint the shipped content and the code, run every test
 lint: $(RUN_STAMP)  ## check the flows and locales (file:line: message)
 	$(PY) -m bot lint
 
-bench: $(RUN_STAMP)  ## engine and lint speed on this machine
+bench: $(RUN_STAMP)  ## speed on this machine: engine, stores, start-up (interleaved rounds)
+	$(PY) bench/bench_core.py
 	$(PY) bench/bench_engine.py
 
 telegram: $(RUN_STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
 from bot.errors import ConfigError, ContentError
+from bot.logs import setup_logging
 from bot.settings import Settings
 
 
@@ -96,10 +96,8 @@ def _review_parsers(sub: argparse._SubParsersAction) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; errors become `file:line: message` lines and an exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-    )
     try:
+        setup_logging(Settings.load().log_format)
         return _run(args)
     except ContentError as exc:
         for problem in exc.problems:

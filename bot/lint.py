@@ -47,6 +47,8 @@ def _uses(flow: Flow) -> dict[str, tuple[str, int, str]]:
                 used.setdefault(item.text, (node.file, item.line, "advice"))
             continue
         used.setdefault(node.ask, (node.file, node.line, "question"))
+        for variant in node.ask_when:
+            used.setdefault(variant.text, (node.file, variant.line, "question"))
         for key in (node.numbers_error, node.summary):
             if key:
                 used.setdefault(key, (node.file, node.line, "text"))

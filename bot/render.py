@@ -71,7 +71,7 @@ class Renderer:
         self._unconditional = {
             nid
             for nid, n in flow.nodes.items()
-            if not n.is_outcome and all(o.when is None for o in n.options)
+            if not n.is_outcome and not n.ask_when and all(o.when is None for o in n.options)
         }
 
     def t(self, lang: str, key: str, **values: str) -> str:
@@ -89,11 +89,11 @@ class Renderer:
             offered: tuple[int, ...] = tuple(range(len(node.options)))
         else:
             offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
-            cache_key = (node.id, lang, offered)
+            cache_key = (node.id, lang, offered, node.ask_key(answers))
         reply = self._cache.get(cache_key)
         if reply is None:
             options = tuple(Option(o.id, self.t(lang, o.label)) for o in (node.options[i] for i in offered))
-            reply = self._cache[cache_key] = Reply("question", node.id, self.t(lang, node.ask), options)
+            reply = self._cache[cache_key] = Reply("question", node.id, self.t(lang, node.ask_key(answers)), options)
         return reply
 
     def actions(self, lang: str) -> tuple[Option, ...]:

@@ -25,25 +25,33 @@ def paths_text(flow: Flow) -> str:
     return "\n".join(lines) + "\n"
 
 
-def clinical_table(flow: Flow, status_node: str = "status", location_node: str = "location") -> str:
-    """Markdown: per status x location, each way on from the location answer and where it leads."""
+def clinical_table(
+    flow: Flow, status_node: str = "status", location_node: str = "location", since_node: str = "since_birth"
+) -> str:
+    """Markdown: per status (and time since birth) x location, each way on and where it leads."""
     groups: dict[tuple[str, str], list[Path]] = defaultdict(list)
     for path in all_paths(flow):
         given = dict(path.answers)
-        groups[(given.get(status_node, "-"), given.get(location_node, "-"))].append(path)
+        status = given.get(status_node, "-")
+        if since_node in given:
+            status = f"{status} {given[since_node]}"
+        groups[(status, given.get(location_node, "-"))].append(path)
     status_order = [o.id for o in flow.nodes[status_node].options] if status_node in flow.nodes else []
+    since_order = [o.id for o in flow.nodes[since_node].options] if since_node in flow.nodes else []
     location_order = [o.id for o in flow.nodes[location_node].options] if location_node in flow.nodes else []
 
-    def order(key: tuple[str, str]) -> tuple[int, int, tuple[str, str]]:
-        s = status_order.index(key[0]) if key[0] in status_order else 99
+    def order(key: tuple[str, str]) -> tuple[int, int, int, tuple[str, str]]:
+        status, _, since = key[0].partition(" ")
+        s = status_order.index(status) if status in status_order else 99
+        t = since_order.index(since) if since in since_order else -1
         loc = location_order.index(key[1]) if key[1] in location_order else 99
-        return (s, loc, key)
+        return (s, t, loc, key)
 
     out = [
         "# Clinical table",
         "",
         "Generated from `flows/` by `python -m bot paths --table`; do not edit by hand.",
-        "For each status and symptom: the answers after the symptom question, in order",
+        "For each status (after birth: and the time since) and symptom: the answers after the symptom question, in order",
         "(the warning-sign screen first), and the outcome and disposition they lead to.",
         f"{len(groups)} status x symptom pairs, {sum(len(v) for v in groups.values())} paths.",
         "",

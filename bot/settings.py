@@ -32,6 +32,7 @@ class Settings:
     flows_dir: Path = FLOWS_DIR
     locales_dir: Path = LOCALES_DIR
     flow: str = "triage"
+    log_format: str = "text"
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
@@ -48,6 +49,9 @@ class Settings:
         port = str(pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443))
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"webhook port must be a number from 1 to 65535, got '{port}'")
+        log_format = str(pick("log_format", "BOT_LOG_FORMAT", "text")).lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"BOT_LOG_FORMAT must be 'text' or 'json', got '{log_format}'")
         return cls(
             store=str(pick("store", "BOT_STORE", DEFAULT_STORE)),
             locale=str(pick("locale", "BOT_LOCALE", "en")),
@@ -60,4 +64,5 @@ class Settings:
             webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
             flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
             locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
+            log_format=log_format,
         )

@@ -13,7 +13,8 @@ from bot.session import Session
 from tests.helpers import ROOT, Chat, make_engine
 
 RANK = {"emergency": 0, "urgent": 1, "same_day": 2, "routine": 3, "self_care": 4}
-PREGNANT = {"t1", "t2", "t3"}
+PREGNANT = {"t1", "t2", "t3", "pregnant_unsure"}
+AFTER = {"postpartum", "breastfeeding", "pregnancy_ended"}
 # The statuses and symptoms come from the flow itself (the `status` and `location` questions), so
 # a new symptom flow is covered here without editing this file.
 SHIPPED_FLOW = make_engine(ROOT).flow
@@ -21,7 +22,7 @@ STATUSES = [o.id for o in SHIPPED_FLOW.nodes["status"].options]
 LOCATIONS = [o.id for o in SHIPPED_FLOW.nodes["location"].options]
 
 # The least urgent disposition the clinical reference allows for each flag (safer wins), by
-# status where it differs. From ../shared/clinical-reference.md, section 2.
+# status where it differs. From the clinical reference (docs/clinical-sources.md), section 2.
 REQUIRED = {
     "bleeding": "urgent",  # call the maternity unit or midwife immediately
     "heavy_bleeding": "emergency",  # heavy bleeding, clots, faint: 999 (UHB); PPH: 999 (NICE)
@@ -170,7 +171,11 @@ async def test_each_location_reaches_advice_through_its_screen(engine, status: s
     for location in LOCATIONS:
         chat = Chat(engine, key=f"{status}:{location}")
         await chat.open()
-        await chat.walk("agree", status, location)
+        await chat.walk("agree", status)
+        if status in AFTER:
+            assert chat.last.node == "since_birth"
+            await chat.press("under_6_weeks")
+        await chat.press(location)
         assert chat.last.node == f"screen_{location}"
         assert chat.option_ids[-1] == "none"
         await chat.press("none")

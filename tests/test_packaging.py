@@ -120,3 +120,18 @@ def test_make_docs_reports_only_the_files_it_changed(tmp_path: Path) -> None:
     assert update_docs(root) == "updated: docs/clinical-table.md"
     assert "stale line" not in table.read_text()
     assert {p: p.stat().st_mtime_ns for p in before} == before, "unchanged files are not rewritten"
+
+
+def test_the_preview_step_of_make_docs_reports_only_changed_pages(tmp_path: Path, capsys) -> None:
+    from bot.cli import main
+
+    out = tmp_path / "preview"
+
+    def preview() -> str:
+        assert main(["preview", "--out", str(out)]) == 0
+        return capsys.readouterr().err.strip()
+
+    assert preview().startswith("updated ")
+    (out / "index.html").write_text("stale")
+    assert preview().startswith(f"updated 1 files in {out} (")
+    assert preview().startswith(f"{out} is up to date (")

@@ -75,6 +75,8 @@ def _check_node(flow: Flow, node: Node) -> list[Problem]:
         for b in node.numbers:
             if a.line < b.line and a.min <= b.max and b.min <= a.max:
                 out.append(_err(node, b.line, f"numbers: {b.min}-{b.max} overlaps {a.min}-{a.max}"))
+    for variant in node.ask_when:
+        out += _check_condition(flow, node, variant.when, variant.line)
     for item in node.items():
         if item.source not in flow.sources:
             out.append(_err(node, item.line, f"advice '{item.text}': unknown source '{item.source}'"))

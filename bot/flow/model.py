@@ -56,6 +56,15 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """A question text used instead of `ask` when its condition holds."""
+
+    text: str
+    when: Condition
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class NumberRange:
     """Typed numbers from `min` to `max` pick `option`."""
 
@@ -74,6 +83,7 @@ class Node:
     file: str
     line: int
     ask: str = ""
+    ask_when: tuple[Variant, ...] = ()
     options: tuple[OptionSpec, ...] = ()
     numbers: tuple[NumberRange, ...] = ()
     numbers_error: str = ""
@@ -95,6 +105,13 @@ class Node:
             if opt.id == option_id:
                 return opt
         return None
+
+    def ask_key(self, answers: Mapping[str, str]) -> str:
+        """The locale key of the question text under these answers."""
+        for variant in self.ask_when:
+            if variant.when.holds(answers):
+                return variant.text
+        return self.ask
 
     def items(self) -> tuple[Item, ...]:
         """All advice items of an outcome, in display order."""

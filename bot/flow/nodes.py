@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.flow.model import Branch, Item, Node, NumberRange, OptionSpec
+from bot.flow.model import Branch, Item, Node, NumberRange, OptionSpec, Variant
 from bot.flow.reader import TARGET, Reader, kind_of, show
 from bot.flow.spec import NODE_MARKERS, RESERVED_IDS
 from bot.yamlsrc import LDict, LList
@@ -71,11 +71,30 @@ def build_node(
         r.path,
         line,
         ask=r.scalar(body, "ask", "key", where) or "",
+        ask_when=_variants(r, body, where),
         options=tuple(options),
         numbers=tuple(numbers),
         numbers_error=r.scalar(body, "numbers_error", "key", where) or "",
         summary=r.scalar(body, "summary", "key", where) or "",
     )
+
+
+def _variants(r: Reader, body: LDict, where: str) -> tuple[Variant, ...]:
+    value = body.get("ask_when")
+    if value is None:
+        return ()
+    if not isinstance(value, LList) or not value:
+        r.error(body.line_of("ask_when"), f"{where}: 'ask_when' must be a non-empty list of {{when, text}}")
+        return ()
+    out = []
+    for item, line in zip(value, value.item_lines, strict=True):
+        m = r.mapping(item, "variant", f"{where} ask_when", line)
+        if m is None:
+            continue
+        text, when = r.scalar(m, "text", "key", where), r.condition(m, "when", where)
+        if text and when is not None:
+            out.append(Variant(text, when, line))
+    return tuple(out)
 
 
 def _items(r: Reader, body: LDict, section: str, where: str) -> tuple[Item, ...]:

@@ -51,6 +51,7 @@ SHAPES: dict[str, dict[str, Field]] = {
     },
     "question": {
         "ask": Field("key", True, "locale key of the question"),
+        "ask_when": Field("[variant]", False, "other question texts by earlier answers; the first that holds wins"),
         "options": Field("[option]", True, "the answers offered"),
         "numbers": Field("[range]", False, "typed numbers that pick an option"),
         "numbers_error": Field("key", False, "locale key said when a typed number fits no range"),
@@ -83,6 +84,10 @@ SHAPES: dict[str, dict[str, Field]] = {
         "option": Field("id", True, "the option it picks"),
     },
     "item": ITEM,
+    "variant": {
+        "when": Field("condition", True, "ask this text when the condition holds"),
+        "text": Field("key", True, "locale key of the question text"),
+    },
 }
 
 NODE_KINDS = ("question", "outcome", "use")

@@ -135,8 +135,6 @@ def run_preview(settings: Settings, *, out: Path, langs: list[str] | None) -> in
         translations.table(states(settings.locales_dir, content.locales)),
     )
     written = Preview(site).write(out)
-    print(
-        f"wrote {len(written)} files to {out} ({len(walked.paths)} paths, {len(chosen)} languages)",
-        file=sys.stderr,
-    )
+    changed = f"updated {len(written)} files in {out}" if written else f"{out} is up to date"
+    print(f"{changed} ({len(walked.paths)} paths, {len(chosen)} languages)", file=sys.stderr)
     return 0

@@ -79,7 +79,7 @@ class Preview:
         return self.site.catalog.text(lang, opt.label) if opt else option_id
 
     def write(self, out: Path) -> list[Path]:
-        """Write every page into `out`; return the files written."""
+        """Write every page into `out` whose text changed; return the files written."""
         out.mkdir(parents=True, exist_ok=True)
         written = []
         pages = {"index.html": self._index(), "paths.html": self._paths()}
@@ -88,6 +88,8 @@ class Preview:
         pages["style.css"] = self.env.get_template("style.css").render()
         for name, text in pages.items():
             path = out / name
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                continue
             path.write_text(text, encoding="utf-8")
             written.append(path)
         return written
