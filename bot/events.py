@@ -37,13 +37,18 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message from the bot; `disposition` is set on outcome messages only."""
+    """One message from the bot; `disposition` is set on outcome messages only.
+
+    `answer` is set on the confirmation of a typed answer ("You said: ..."): the answer as
+    understood, so a channel can mark the answered question the way it marks a pressed button.
+    """
 
     kind: str
     node: str
     text: str
     options: tuple[Option, ...] = field(default=())
     disposition: str | None = None
+    answer: str | None = None
 
     def to_json(self) -> dict:
         """The JSON-lines shape fixed in DESIGN.md."""

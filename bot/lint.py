@@ -11,6 +11,7 @@ from bot.flow.loader import load_flows
 from bot.flow.model import Flow
 from bot.i18n import DEFAULT_VALUES, Locale, load_locales, placeholders
 from bot.render import UI_KEYS
+from bot.typed import TYPED_KEYS
 
 # Placeholders a text may use: the configured ones and those the engine fills in.
 KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date", "answer", "weeks", "months", "low", "high"})
@@ -76,7 +77,9 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
     for flow in flows.values():
         for key, where in _uses(flow).items():
             used.setdefault(key, where)
-    for key in UI_KEYS:
+    # the typed-answer texts have built-in English stand-ins; once a base locale has them, all must
+    typed = TYPED_KEYS if any(k.startswith("typed.") for k in base.texts) else ()
+    for key in (*UI_KEYS, *typed):
         used.setdefault(key, (base.path, 1, "engine"))
     for loc in locales.values():
         for key, (path, line, role) in sorted(used.items()):

@@ -28,8 +28,6 @@ UI_KEYS = (
     "ui.outcome_only",
     "ui.next_step",
     "ui.emergency_number_default",
-    "ui.input.week_words",
-    "ui.input.other_units",
     "ui.outcome.do",
     "ui.outcome.avoid",
     "ui.outcome.worse",

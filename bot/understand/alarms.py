@@ -27,8 +27,13 @@ def _negated_spaced(before: str, negations: tuple[str, ...]) -> bool:
     return any(w in negations for w in words) or any(before.endswith(f" {n}") for n in negations if " " in n)
 
 
-def detect(text: str, signs: Signs) -> list[str]:
-    """The sign ids whose phrases occur un-negated in folded `text`, in the order they are listed."""
+def detect(text: str, signs: Signs, *, negated: bool = False) -> list[str]:
+    """The sign ids whose phrases occur un-negated in folded `text`, in the order they are listed
+    (with `negated`, the ones that occur only negated: "no chest pain")."""
+    if negated:
+        plain = detect(text, Signs(signs.phrases, (), signs.spaced))
+        kept = set(detect(text, signs))
+        return [s for s in plain if s not in kept]
     found: list[str] = []
     if signs.spaced:
         padded = " " + _NON_WORD.sub(" ", text).strip() + " "

@@ -61,7 +61,7 @@ def _amounts(text: str, units: tuple[str, ...], spaced: bool) -> list[int]:
         return []
     alt = _alternatives(units)
     edge = r"(?![^\W\d_])" if spaced else ""
-    lead = r"(?<![^\W\d_])" if spaced else ""
+    lead = r"(?<!\w)" if spaced else ""
     after = re.compile(rf"(?<!\d)(\d+){_ORDINAL}\s*(?:{alt}){edge}")
     before = re.compile(rf"{lead}(?:{alt})\s*(?:№|#|no\.?)?\s*(\d+)(?!\d)")
     found = [m.group(1) for m in after.finditer(text)] + [m.group(1) for m in before.finditer(text)]
