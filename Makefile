@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 .DEFAULT_GOAL := help
 
-.PHONY: help chat test lint bench telegram graph schema docs clean
+.PHONY: help chat test lint bench telegram tg-try graph schema docs clean
 
 help:  ## list these targets
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +59,9 @@ bench: $(RUN_STAMP)  ## speed on this machine: engine, stores, start-up (interle
 
 telegram: $(RUN_STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
 	@$(PY) -m bot telegram
+
+tg-try: $(TEST_STAMP)  ## be the user: chat with the real Telegram adapter offline, through the fake Bot API
+	@$(PY) -m tests.fake_telegram
 
 graph: $(RUN_STAMP)  ## print the triage flow's Mermaid diagram
 	@$(PY) -m bot graph

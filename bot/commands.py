@@ -19,6 +19,16 @@ def lint(settings: Settings) -> int:
     from bot.review.commands import release_line, review_problems
 
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
+    if content.flows and settings.flow not in content.flows:
+        # the bot would refuse to start: say so here, not at deployment
+        known = ", ".join(sorted(content.flows))
+        content.problems.append(
+            Problem(
+                str(settings.flows_dir),
+                0,
+                f"no flow named '{settings.flow}', the flow the bot runs (flows: {known})",
+            )
+        )
     if not content.errors:
         content.problems += review_problems(settings, content.locales)
     for problem in content.problems:

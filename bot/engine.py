@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 from bot.events import Incoming, Reply
 from bot.flow.compiler import compile_flow
@@ -13,7 +12,7 @@ from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher
-from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.session import Session
 from bot.storage.base import SessionStore
 from bot.typed import SHOW_ALL, TypedPath
@@ -35,6 +34,7 @@ class Engine(TypedPath):
         emergency_number: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         help_footer: str | None = None,
+        channel: str | None = None,
     ):
         self.flow = flow
         self.catalog = catalog
@@ -45,7 +45,7 @@ class Engine(TypedPath):
         self._today = today
         self._help_footer = help_footer
         self._matcher = Matcher(catalog)
-        self.render = Renderer(flow, catalog)
+        self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
 
@@ -83,8 +83,6 @@ class Engine(TypedPath):
         """The command menu (name, description) in a language, for a channel's menu."""
         code = self.catalog.supported(lang) or self.catalog.default
         return [(c, self.catalog.text(code, f"ui.cmd.{c}")) for c in COMMANDS]
-
-    # -- restoring --------------------------------------------------------------------------
 
     def _new(self, lang: str | None) -> Session:
         return Session(self.flow.start, self.flow.version, lang=lang)
@@ -148,6 +146,8 @@ class Engine(TypedPath):
         if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
             return self._set_language(s, inc.option, out)
         node = self.flow.nodes[s.state]
+        if inc.option == BACK and inc.node == (s.menu or s.state):
+            return self._back(s, out, lang)
         if s.menu is None and inc.node == s.state:
             if inc.option == SHOW_ALL and not node.is_outcome:
                 out.append(self._prompt(s, lang))
@@ -159,10 +159,10 @@ class Engine(TypedPath):
                 return self._choose(s, node, inc.option, out, lang)
         if self._stale_flag(s, inc.node, inc.option or ""):  # an old warning-sign button: never lost
             out.append(self._emergency_card(s, lang))
-            out.append(self._prompt(s, lang))
+            out.append(self._reask(s, lang))
             return SAVE
         out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
-        out.append(self._prompt(s, lang))
+        out.append(self._reask(s, lang))
         return SAVE
 
     def _offered(self, node: Node, s: Session, option_id: str) -> bool:
@@ -182,7 +182,9 @@ class Engine(TypedPath):
     def _action(self, s: Session, node: Node, action: str, out: list[Reply], lang: str) -> str:
         if action == "restart":
             return self._restart(s, out, lang)
-        if action == "sources":
+        if action == "more":
+            out.append(self.render.more(node, lang, s.answered))
+        elif action == "sources":
             out.append(self.render.sources(node, lang, s.answered))
         elif action == "why":
             out.append(self.render.why(node, lang, s.answers))
@@ -211,12 +213,9 @@ class Engine(TypedPath):
         elif word == "back":
             return self._back(s, out, lang)
         elif word == "help":
-            help_reply = self.render.message("info", s.menu or s.state, lang, "ui.help")
-            if self._help_footer:
-                help_reply = replace(help_reply, text=f"{help_reply.text}\n\n{self._help_footer}")
-            out.append(help_reply)
+            out.append(self.render.help(s.menu or s.state, lang, self._help_footer))
         elif word == "emergency":
-            out.append(self._emergency(s, lang))
+            out.append(self.render.message("info", s.menu or s.state, lang, "ui.emergency"))
         elif word == "language":
             s.menu = LANGUAGE_MENU
             out.append(self.render.language_menu(lang))
@@ -228,11 +227,10 @@ class Engine(TypedPath):
             return DELETE
         else:
             out.append(self.render.message("error", s.menu or s.state, lang, "ui.unknown_command"))
+            out.append(self._reask(s, lang))
+            return SAVE
         out.append(self._prompt(s, lang))
         return SAVE
-
-    def _emergency(self, s: Session, lang: str) -> Reply:
-        return self.render.message("info", s.menu or s.state, lang, "ui.emergency")
 
     def _restart(self, s: Session, out: list[Reply], lang: str) -> str:
         s.answers.clear()
@@ -246,6 +244,8 @@ class Engine(TypedPath):
             s.menu = None
         elif not s.answers:
             out.append(self.render.message("error", s.state, lang, "ui.back_at_start"))
+            out.append(self._reask(s, lang))
+            return SAVE
         else:
             s.state = s.answers.pop()[0]
         out.append(self._prompt(s, lang))
@@ -267,16 +267,21 @@ class Engine(TypedPath):
         out.append(self._full_prompt(s, code))  # at the advice: the advice again, in her language
         return SAVE
 
-    # -- prompts ----------------------------------------------------------------------------
-
     def _prompt(self, s: Session, lang: str) -> Reply:
         """What the user is being asked now (short form at an outcome)."""
         if s.menu == LANGUAGE_MENU:
             return self.render.language_menu(lang)
         node = self.flow.nodes[s.state]
         if node.is_outcome:
-            return self.render.next_step(node, lang)
-        return self.render.question(node, lang, s.answered)
+            return self.render.next_step(node, lang, s.answered)
+        return self.render.question(node, lang, s.answered, back=bool(s.answers))
+
+    def _reask(self, s: Session, lang: str) -> Reply:
+        """The question again in short, after an answer that was not understood."""
+        node = self.flow.nodes[s.state]
+        if s.menu is not None or node.is_outcome:
+            return self._prompt(s, lang)
+        return self.render.reask(node, lang, s.answered, back=bool(s.answers))
 
     def _full_prompt(self, s: Session, lang: str) -> Reply:
         """Like `_prompt`, but an outcome is shown in full."""

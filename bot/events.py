@@ -41,6 +41,12 @@ class Reply:
 
     `answer` is set on the confirmation of a typed answer ("You said: ..."): the answer as
     understood, so a channel can mark the answered question the way it marks a pressed button.
+    The last four fields are presentation hints for the channels; the JSON-lines shape does
+    not carry them. `strong`: whole lines of `text` a channel may emphasise (Telegram makes
+    them bold). `links`: (name, url) pairs whose ``name: url`` lines a channel may show as
+    named links. `actions`: the options are a menu (sources, why, ...), not answers to a
+    question. `back`: the label of a "go back" control, empty when there is nothing to go
+    back to.
     """
 
     kind: str
@@ -49,6 +55,10 @@ class Reply:
     options: tuple[Option, ...] = field(default=())
     disposition: str | None = None
     answer: str | None = None
+    strong: tuple[str, ...] = field(default=())
+    links: tuple[tuple[str, str], ...] = field(default=())
+    actions: bool = False
+    back: str = ""
 
     def to_json(self) -> dict:
         """The JSON-lines shape fixed in DESIGN.md."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ContentError, Problem
-from bot.yamlsrc import LDict, load_yaml
+from bot.yamlsrc import LDict, display_name, load_yaml
 
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _TRADITIONAL = frozenset({"hant", "tw", "hk", "mo"})
@@ -142,13 +142,23 @@ class Catalog:
             return None  # zh (Simplified) is not offered to Traditional Chinese readers
         return base if base in self.locales else None
 
-    def text(self, lang: str | None, key: str, **values: str) -> str:
-        """The text of `key` in `lang` (falling back to the default), placeholders filled."""
+    def configured(self, name: str) -> bool:
+        """True when a placeholder has a configured value (not its locale default)."""
+        return name in self._values
+
+    def text(self, lang: str | None, key: str, *, variant: str | None = None, **values: str) -> str:
+        """The text of `key` in `lang` (falling back to the default), placeholders filled.
+
+        With a `variant` (a channel such as ``console``), the key ``<variant>.<key>`` is
+        preferred where the language has it: wording for that channel ("type" for "tap").
+        """
         loc = self.locales.get(lang or self.default) or self.locales[self.default]
-        raw = loc.texts.get(key)
+        raw = loc.texts.get(f"{variant}.{key}") if variant else None
+        if raw is None:
+            raw = loc.texts.get(key)
         if raw is None:
             loc = self.locales[self.default]
-            raw = loc.texts.get(key, key)
+            raw = (loc.texts.get(f"{variant}.{key}") if variant else None) or loc.texts.get(key, key)
         if "{" not in raw:
             return raw
         try:
@@ -164,16 +174,9 @@ def load_locales(directory: Path) -> tuple[dict[str, Locale], list[Problem]]:
     if not files:
         return {}, [Problem(str(directory), 0, "no locale files (*.yaml) found")]
     for path in files:
-        display = _display(path)
+        display = display_name(path)
         loc, found = load_locale(path, display)
         problems += found
         if loc is not None:
             locales[loc.lang] = loc
     return locales, problems
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.advice_check import check_first_messages
 from bot.errors import ContentError, Problem
 from bot.flow.check import check_flow
 from bot.flow.loader import load_flows
@@ -15,6 +16,7 @@ from bot.typed import TYPED_KEYS
 
 # Placeholders a text may use: the configured ones and those the engine fills in.
 KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date", "answer", "weeks", "months", "low", "high"})
+VARIANTS = ("console",)  # channel wording: `console.<key>` replaces `<key>` in the console
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units in one message
 BUTTON_LABEL_LIMIT = 64  # UTF-16 code units: longer labels are cut off on a phone
 
@@ -67,6 +69,10 @@ def check_content(flows_dir: Path, locales_dir: Path, default_lang: str = "en") 
     problems += found
     if locales:
         problems += _check_locales(flows, locales, default_lang)
+    if locales and not any(not p.warning for p in problems):
+        default = default_lang if default_lang in locales else next(iter(locales))
+        for flow in flows.values():
+            problems += check_first_messages(flow, locales, default)
     return Content(flows, locales, list(dict.fromkeys(problems)))
 
 
@@ -81,7 +87,18 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
     typed = TYPED_KEYS if any(k.startswith("typed.") for k in base.texts) else ()
     for key in (*UI_KEYS, *typed):
         used.setdefault(key, (base.path, 1, "engine"))
+    for flow in flows.values():  # optional short re-ask texts: `<ask key>_short`
+        for node in flow.nodes.values():
+            if node.ask and f"{node.ask}_short" in base.texts:
+                used.setdefault(f"{node.ask}_short", (node.file, node.line, "question"))
     for loc in locales.values():
+        for key, line in loc.lines.items():
+            variant, _, plain = key.partition(".")
+            if variant in VARIANTS:
+                if plain not in loc.texts:
+                    out.append(Problem(loc.path, line, f"'{key}' changes '{plain}', which this file does not have"))
+                elif placeholders(loc.texts[key]) != placeholders(loc.texts[plain]):
+                    out.append(Problem(loc.path, line, f"'{key}': placeholders differ from '{plain}'"))
         for key, (path, line, role) in sorted(used.items()):
             if key not in loc.texts:
                 if role == "engine":
@@ -119,7 +136,7 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
                     )
                 )
     for key in sorted(set(base.texts) - set(used)):
-        if not key.startswith(("ui.", "typed.")):
+        if not key.startswith(("ui.", "typed.")) and key.partition(".")[0] not in VARIANTS:
             out.append(
                 Problem(base.path, base.lines[key], f"key '{key}' is not used by any flow", warning=True)
             )

@@ -60,7 +60,7 @@ class TypedPath(_Base):
 
     def _choices(self, node: Node, s: Session, lang: str) -> list[tuple[str, str]]:
         if node.is_outcome:
-            return [(o.id, o.label) for o in self.render.actions(lang)]
+            return [(o.id, o.label) for o in self.render.menu(node, lang, s.answered)]
         answers = s.answered
         return [(o.id, self.catalog.text(lang, o.label)) for o in node.options if holds(o.when, answers)]
 
@@ -89,7 +89,7 @@ class TypedPath(_Base):
         if u.kind == "signs":
             out.append(self._emergency_card(s, lang))
         elif u.kind == "thanks":
-            options = self.render.actions(lang) if node.is_outcome else ()
+            options = self.render.menu(node, lang, s.answered) if node.is_outcome else ()
             out.append(Reply("info", node.id, self._tt(lang, "typed.thanks"), options))
             if node.is_outcome:
                 return SAVE
@@ -97,7 +97,7 @@ class TypedPath(_Base):
             key = u.error or "ui.unknown"
             text = self._tt(lang, key) if key in STAND_INS else self.render.t(lang, key)
             out.append(Reply("error", node.id, text))
-        out.append(self._prompt(s, lang))
+        out.append(self._reask(s, lang))
         return SAVE
 
     def _pending(self, node: Node, text: str, lang: str, pending: dict) -> str | None:
@@ -129,7 +129,7 @@ class TypedPath(_Base):
             return self._choose(s, node, option, out, lang)
         if not self._offered(node, s, option):
             out.append(self.render.message("error", node.id, lang, "ui.unknown"))
-            out.append(self._prompt(s, lang))
+            out.append(self._reask(s, lang))
             return SAVE
         out.append(self._confirmation(node, option, lang, u))
         if not self._events[option].trigger(s):

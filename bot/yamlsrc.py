@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -32,7 +33,39 @@ def line_of(value: object, default: int = 0) -> int:
     return getattr(value, "line", default) or default
 
 
-_constructor = yaml.SafeLoader
+MAX_BYTES = 1 << 20  # 1 MiB: the largest shipped file is under 100 KB
+MAX_DEPTH = 32  # nesting levels: flows and locales use fewer than 10
+
+
+class _Refused(Exception):
+    """A YAML feature or size this project does not accept, with the line it starts at."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases and caps the nesting depth."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                line, "YAML anchors and aliases (&name, *name) are not supported; write the value out"
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -70,13 +103,29 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
     return loader.construct_object(node, deep=True)
 
 
+def display_name(path: Path, root: Path | None = None) -> str:
+    """How a content file is named in messages: relative to `root` (the working directory) if inside it.
+
+    Uses the absolute path, not the resolved one, so a symlink loop is named, not followed.
+    """
+    full = os.path.abspath(path)
+    base = os.path.abspath(root or Path.cwd())
+    rel = os.path.relpath(full, base)
+    return str(path) if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+
+
 def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Problem]]:
     """Load one YAML file safely; return (data, problems), data None when unusable."""
     name = display or str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
-        return None, [Problem(name, 0, f"cannot read file: {exc.strerror}")]
+        return None, [Problem(name, 0, f"cannot read file: {exc.strerror or exc}")]
+    if len(raw) > MAX_BYTES:
+        return None, [
+            Problem(name, 1, f"file is larger than {MAX_BYTES // 1024} KB; split it into smaller files")
+        ]
     if b"\0" in raw:
         return None, [Problem(name, 1, "not a text file")]
     try:
@@ -86,7 +135,7 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         return None, [Problem(name, line, "not UTF-8 text")]
     if not text.strip():
         return None, [Problem(name, 1, "empty file")]
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -94,6 +143,10 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         problems: list[Problem] = []
         data = _convert(node, loader, name, problems)
         return data, problems
+    except _Refused as exc:
+        return None, [Problem(name, exc.line, exc.message)]
+    except (RecursionError, MemoryError):
+        return None, [Problem(name, 1, "too deeply nested or too large to load")]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

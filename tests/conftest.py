@@ -55,3 +55,14 @@ def engine():
 def chat(engine) -> Chat:
     """A conversation with the mini engine."""
     return Chat(engine)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the longest first message per language, measured by tests/test_phone.py."""
+    import sys
+
+    test_phone = sys.modules.get("tests.test_phone")
+    if test_phone is not None and test_phone.REPORT:
+        terminalreporter.write_sep("-", f"longest first message of an outcome (limit {test_phone.FIRST_LIMIT})")
+        for lang, (length, outcome, status) in sorted(test_phone.REPORT.items()):
+            terminalreporter.write_line(f"{lang}: {length} characters ({outcome}, status {status})")

@@ -55,12 +55,14 @@ def paths(engine) -> list[Path]:
 
 
 def render(engine, path: Path, lang: str = "en") -> str:
-    """The outcome text the user sees at the end of this path."""
+    """The outcome text the user can read at the end of this path: first message and More."""
     session = Session(engine.flow.start, engine.flow.version)
     for _node, option in path.answers:
         assert engine.machine.events[option].trigger(session)
     assert session.state == path.outcome
-    return engine.render.outcome(engine.flow.nodes[path.outcome], lang, session.answered).text
+    node = engine.flow.nodes[path.outcome]
+    first = engine.render.outcome(node, lang, session.answered).text
+    return first + "\n\n" + engine.render.more(node, lang, session.answered).text
 
 
 def test_every_status_and_location_is_covered(paths) -> None:

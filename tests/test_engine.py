@@ -22,11 +22,45 @@ async def test_full_walk_to_self_care_advice(chat: Chat) -> None:
     assert out.kind == "outcome"
     assert out.node == "out_calf_self_care"
     assert out.disposition == "self_care"
+    assert out.text.startswith("🟢 Self-care at home.\nLeg cramps")
     assert "Stretch your calf." in out.text
-    assert "Avoid hot tubs and saunas." in out.text  # pregnancy-only item
-    assert "breastfeeding" not in out.text
-    assert "If it gets worse or you are worried:" in out.text
+    assert "⚠️ If a cramp lasts more than 10 minutes, contact your midwife." in out.text
+    assert "Avoid hot tubs" not in out.text  # behind "More advice"
+    assert [o.id for o in out.options] == ["more", "sources", "why", "summary", "restart"]
+    more = (await chat.press("more"))[-1]
+    assert more.kind == "info" and more.node == "out_calf_self_care"
+    assert "Avoid hot tubs and saunas." in more.text  # pregnancy-only item
+    assert "breastfeeding" not in more.text
+    assert "If it gets worse or you are worried:" in more.text
+    assert [o.id for o in more.options] == ["sources", "why", "summary", "restart"]
+
+
+async def test_more_command_shows_the_rest_of_the_advice(chat: Chat) -> None:
+    await chat.open()
+    await chat.walk("agree", "t3", "calf_cramp", "none", "mild")
+    more = (await chat.send("/more"))[-1]
+    assert "What to avoid:" in more.text
+    assert (await chat.send("More advice"))[-1].text == more.text  # its label, typed
+    await chat.send("/restart")
+    replies = await chat.send("/more")
+    assert replies[0].kind == "error" and "once you have reached your advice" in replies[0].text
+
+
+async def test_more_is_not_offered_when_everything_fits(chat: Chat) -> None:
+    await chat.open()
+    out = await chat.walk("agree", "t2", "low_back", "none", "mild")
     assert [o.id for o in out.options] == ["sources", "why", "summary", "restart"]
+
+
+async def test_back_button_on_questions(chat: Chat) -> None:
+    await chat.open()
+    assert chat.last.back == ""  # nothing to go back to at the first question
+    await chat.walk("agree", "t2")
+    assert chat.last.node == "location" and chat.last.back == "Back"
+    await chat.press("back")
+    assert chat.last.node == "status"
+    replies = await chat.press("back", node="location")  # an old question's Back
+    assert replies[0].kind == "error" and chat.last.node == "status"
 
 
 async def test_advice_items_follow_the_status(chat: Chat) -> None:
@@ -208,7 +242,8 @@ async def test_outcome_menu_sources_why_summary(chat: Chat) -> None:
     await chat.open()
     await chat.walk("agree", "t2", "low_back", "none", "moderate")
     src = (await chat.press("sources"))[-1]
-    assert "NHS: Back pain: https://www.nhs.uk/conditions/back-pain/" in src.text
+    assert "• NHS: Back pain\n  https://www.nhs.uk/conditions/back-pain/" in src.text
+    assert src.links == (("NHS: Back pain", "https://www.nhs.uk/conditions/back-pain/"),)
     why = (await chat.press("why"))[-1]
     assert "Symptom: Lower back pain" in why.text
     assert "book a routine appointment" in why.text
@@ -326,7 +361,7 @@ async def test_conversations_are_independent(engine) -> None:
 
 async def test_command_menu_texts(engine) -> None:
     cmds = dict(engine.commands("en-GB"))
-    assert list(cmds) == ["start", "restart", "back", "help", "emergency", "language", "forget"]
+    assert list(cmds) == ["start", "restart", "back", "more", "help", "emergency", "language", "forget"]
     assert cmds["forget"]
 
 

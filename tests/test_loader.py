@@ -47,6 +47,7 @@ nodes:
     outcome: self_care
     title: out.done
     worse: [{text: adv.tip, source: src}]
+    do: [{text: adv.tip, source: src}]
 """
 
 
@@ -216,7 +217,7 @@ def test_loop_with_no_way_out(tmp_path: Path) -> None:
         in lines
     )
     assert (
-        "flows/t.yaml:19: node 'c': no outcome can be reached from here (a dead end or a loop with no way out)"
+        "flows/t.yaml:20: node 'c': no outcome can be reached from here (a dead end or a loop with no way out)"
         in lines
     )
 

@@ -42,10 +42,9 @@ async def test_start_press_through_to_advice(tg: Running) -> None:
     await ana.read()
     await ana.press("Mild")
     advice = await ana.read()
-    assert advice.text.startswith("Leg cramps\n")
-    assert advice.entities[0] == {"type": "bold", "offset": 0, "length": len("Leg cramps")}
+    assert advice.text.startswith("🟢 Self-care at home.\nLeg cramps\n")
     assert "Stretch your calf." in advice.text
-    assert advice.labels == ["Sources", "Why this advice", "Summary", "Start again"]
+    assert advice.labels == ["More advice", "Sources", "Why this advice", "Summary", "Start again"]
     await ana.quiet(0.1)
 
 
@@ -130,7 +129,7 @@ async def test_group_chat_gets_a_note_to_talk_in_private(tg: Running) -> None:
 
 async def test_command_menu_is_set(tg: Running) -> None:
     menu = tg.fake.commands[("default", "")]
-    assert [c for c, _ in menu] == ["start", "restart", "back", "help", "emergency", "language", "forget"]
+    assert [c for c, _ in menu] == ["start", "restart", "back", "more", "help", "emergency", "language", "forget"]
     assert dict(menu)["back"] == "Change my last answer"
 
 

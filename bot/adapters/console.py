@@ -50,7 +50,8 @@ def run_console(settings: Settings, *, user: str, lang: str | None, jsonl: bool)
     """Run the console chat until end of input; Ctrl-C ends it quietly."""
     from bot.review.signoff import release
 
-    engine = build_engine(settings, help_footer=release(settings.flows_dir, settings.locales_dir).describe())
+    footer = release(settings.flows_dir, settings.locales_dir).describe()
+    engine = build_engine(settings, help_footer=footer, channel="console")
     if lang and engine.catalog.supported(lang) is None:
         languages = ", ".join(engine.catalog.languages)
         print(

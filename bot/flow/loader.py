@@ -10,7 +10,7 @@ from bot.flow.model import Flow, Source
 from bot.flow.nodes import build_node, check_subflows, expand_use, node_kind
 from bot.flow.reader import ID, Reader
 from bot.flow.spec import RESERVED_IDS
-from bot.yamlsrc import LDict, load_yaml
+from bot.yamlsrc import LDict, display_name, load_yaml
 
 
 class _FileContent:
@@ -86,16 +86,14 @@ def _version(flow: Flow) -> str:
 def load_flows(directory: Path, root: Path | None = None) -> tuple[dict[str, Flow], list[Problem]]:
     """Load every `*.yaml` flow file below `directory`; return flows by id and problems."""
     problems: list[Problem] = []
-    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    # every *.yaml entry counts: one that cannot be read (a symlink loop, a directory) is an error
+    files = sorted(directory.glob("*.yaml"))
     if not files:
         return {}, [Problem(str(directory), 0, "no flow files (*.yaml) found")]
     base = root or Path.cwd()
     by_flow: dict[str, list[_FileContent]] = {}
     for path in files:
-        try:
-            display = str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            display = str(path)
+        display = display_name(path, base)
         content, found = _read_file(path, display)
         problems.extend(found)
         if content is not None and content.flow:

@@ -8,7 +8,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 TARGET_PATTERN = r"^\$?[a-z][a-z0-9_]*$"
 DISPOSITIONS = ("emergency", "urgent", "same_day", "routine", "self_care")
-RESERVED_IDS = frozenset({"language", "sources", "why", "summary", "restart"})
+RESERVED_IDS = frozenset({"language", "more", "back", "sources", "why", "summary", "restart"})
 
 
 @dataclass(frozen=True, slots=True)

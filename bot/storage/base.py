@@ -19,3 +19,7 @@ class SessionStore(Protocol):
 
     async def close(self) -> None:
         """Release resources."""
+
+
+class StoreError(Exception):
+    """The store cannot be used right now (unreachable, locked, damaged); nothing was written."""

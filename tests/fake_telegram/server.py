@@ -109,13 +109,13 @@ class FakeTelegram:
         self.url = ""
 
     # ----------------------------------------------------------------- life cycle
-    async def start(self) -> FakeTelegram:
-        """Listen on a free port of 127.0.0.1; `url` is the API root to give the bot."""
+    async def start(self, port: int = 0) -> FakeTelegram:
+        """Listen on `port` (default: a free one) of 127.0.0.1; `url` is the API root to give the bot."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._endpoint)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"

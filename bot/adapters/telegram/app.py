@@ -12,6 +12,8 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from bot.adapters.telegram.config import TelegramConfig
 from bot.adapters.telegram.handler import ALLOWED_UPDATES, TelegramBot
 from bot.adapters.telegram.io import PerChatProcessor, log
+from bot.adapters.telegram.metrics import Metrics
+from bot.adapters.telegram.webhook import WebhookServer, set_webhook
 
 
 def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
@@ -49,22 +51,20 @@ async def serve(
     stop: asyncio.Event,
     *,
     ready: asyncio.Event | None = None,
+    metrics: Metrics | None = None,
 ) -> None:
     """Run the bot until `stop` is set: getMe, command menu, then polling or the webhook."""
+    metrics = metrics or Metrics()
+    metrics.instrument(bot)
+    server: WebhookServer | None = None
     await app.initialize()
     try:
         bot.username = app.bot.username
         await bot.set_commands(app)
         if config.webhook_url:
-            await app.updater.start_webhook(
-                listen=config.listen,
-                port=config.port,
-                url_path=config.url_path,
-                webhook_url=config.webhook_url,
-                secret_token=config.secret_token,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-            )
+            server = WebhookServer(app, bot, config, metrics)
+            await server.start()  # listening before Telegram is told where to post
+            await set_webhook(app, bot, config)
         else:
             await app.updater.start_polling(
                 timeout=timedelta(seconds=config.poll_timeout),
@@ -78,6 +78,9 @@ async def serve(
             ready.set()
         await stop.wait()
     finally:
+        if server is not None:
+            await server.stop()
+        metrics.detach()
         if app.updater and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,11 +26,15 @@ class TelegramConfig:
     webhook_url: str | None = None  # set: webhook mode; None: long polling
     listen: str = "127.0.0.1"
     port: int = 8443
-    secret_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    secret_token: str = field(default="", repr=False)  # empty: derived from the token
     poll_timeout: float = 30.0  # seconds a getUpdates long poll may wait
     request_timeout: float = 10.0  # connect/read/write timeout of other API calls
     retries: int = 3  # attempts for a call that timed out or hit a network error
     retry_delay: float = 1.0  # first pause between such attempts (doubles each time)
+
+    def __post_init__(self) -> None:
+        if not self.secret_token:
+            object.__setattr__(self, "secret_token", derive_secret(self.token))
 
     @property
     def base_url(self) -> str:
@@ -45,6 +50,12 @@ class TelegramConfig:
     def url_path(self) -> str:
         """The path the webhook server listens on: the path of the public URL."""
         return urlsplit(self.webhook_url or "").path.strip("/")
+
+
+def derive_secret(token: str) -> str:
+    """The default webhook secret: a keyed hash of the token, so every worker agrees on it
+    with no setting, and nobody without the token can compute it."""
+    return hmac.new(b"mamaflow webhook secret v1", token.encode(), hashlib.sha256).hexdigest()
 
 
 def validate_token(token: str | None) -> str:

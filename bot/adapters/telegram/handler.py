@@ -15,6 +15,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
 from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
@@ -30,7 +31,7 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
-FALLBACK_COMMANDS = ("start", "restart", "back", "help", "emergency", "language", "forget")
+FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
 
 
 class Engine(Protocol):
@@ -81,7 +82,14 @@ class TelegramBot:
         """setMyCommands for each language; a failure is logged, not fatal."""
         for lang, menu in self.command_menus().items():
             commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
-            try:
+            try:  # another worker may have set it already: then nothing to do
+                current = await self.call(
+                    "getMyCommands", lambda la=lang: app.bot.get_my_commands(language_code=la)
+                )
+                if [(c.command, c.description) for c in current or ()] == [
+                    (c.command, c.description) for c in commands
+                ]:
+                    continue
                 await self.call(
                     "setMyCommands", lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la)
                 )
@@ -109,6 +117,10 @@ class TelegramBot:
             await self._private(update, chat.id, lang, context.application)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
+        except StoreError as exc:
+            if not note_store_down(exc):  # webhook: answered 503, Telegram delivers it again
+                log_failure(update.update_id, exc)
+                await self._apologise(chat.id, lang, context.application)
         except Exception as exc:
             log_failure(update.update_id, exc)
             await self._apologise(chat.id, lang, context.application)

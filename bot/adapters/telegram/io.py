@@ -71,6 +71,7 @@ class Caller:
     def __init__(self, *, retries: int = 3, retry_delay: float = 1.0) -> None:
         self.retries = max(1, retries)
         self.retry_delay = retry_delay
+        self.on_retry: Callable[[str, str], None] | None = None  # (method, "flood" | "network")
 
     async def __call__(self, what: str, make: Callable[[], Awaitable[T]]) -> T | None:
         """Call `make()` (a fresh coroutine per attempt); `what` names it in logs."""
@@ -84,6 +85,8 @@ class Caller:
                 if floods > MAX_FLOOD_WAITS or wait > MAX_FLOOD_WAIT:
                     raise
                 log.warning("%s: flood control, retrying in %.0f s", what, wait)
+                if self.on_retry is not None:
+                    self.on_retry(what, "flood")
                 await asyncio.sleep(wait)
             except BadRequest as exc:
                 if not_modified(exc):
@@ -94,6 +97,8 @@ class Caller:
                 if failures >= self.retries:
                     raise
                 log.warning("%s: %s, retry %d of %d", what, type(exc).__name__, failures, self.retries - 1)
+                if self.on_retry is not None:
+                    self.on_retry(what, "network")
                 await asyncio.sleep(self.retry_delay * 2 ** (failures - 1))
 
 
@@ -123,3 +128,26 @@ def log_failure(update_id: int | None, exc: BaseException) -> None:
     detail = exc.message if isinstance(exc, TelegramError) else ""
     stack = "".join(traceback.format_tb(exc.__traceback__))
     log.error("update %s failed: %s %s\n%s", update_id, type(exc).__name__, detail, stack)
+
+
+class HideUpdates(logging.Filter):
+    """Replaces any Update or raw update dict in a log record's arguments by its update id,
+    so a library's log line can never carry what a user typed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's arguments; always keep the record."""
+        args = record.args
+        if isinstance(args, tuple) and any(_is_update(a) for a in args):
+            record.args = tuple(_hidden(a) if _is_update(a) else a for a in args)
+        elif isinstance(args, dict) and _is_update(args):
+            record.args = (_hidden(args),)
+        return True
+
+
+def _is_update(value: object) -> bool:
+    return isinstance(value, Update) or (isinstance(value, dict) and "update_id" in value)
+
+
+def _hidden(value: Any) -> str:
+    uid = value.update_id if isinstance(value, Update) else value.get("update_id")
+    return f"<update {uid}>"

@@ -13,7 +13,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.adapters.telegram.app import build_application, serve
 from bot.adapters.telegram.config import TelegramConfig, from_settings
 from bot.adapters.telegram.handler import Engine, TelegramBot
-from bot.adapters.telegram.io import Caller, RedactToken, log
+from bot.adapters.telegram.io import Caller, HideUpdates, RedactToken, log
 
 
 def setup_logging(token: str) -> None:
@@ -27,6 +27,7 @@ def setup_logging(token: str) -> None:
         logging.basicConfig(level=logging.WARNING)
     for handler in root.handlers:
         handler.addFilter(RedactToken(token))
+        handler.addFilter(HideUpdates())
 
 
 async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) -> int:

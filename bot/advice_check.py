@@ -1,0 +1,64 @@
+"""Lint checks of the phone-sized first message of every outcome, over every path."""
+
+from __future__ import annotations
+
+from bot.advice import FIRST_LIMIT, SAFETY_LEVELS, size
+from bot.errors import Problem
+from bot.flow.model import Flow
+from bot.flow.walk import Path, walk
+from bot.i18n import Catalog, Locale
+
+NUMBER = "\x00number\x00"  # stands in for the emergency number to see where it is said
+
+
+def _paths(flow: Flow) -> dict[tuple[str, tuple], Path]:
+    """One path per (outcome, answers that change what it shows)."""
+    found: dict[tuple[str, tuple], Path] = {}
+    for path in walk(flow):
+        if isinstance(path, Path):
+            found.setdefault((path.outcome, path.answers), path)
+    return found
+
+
+def check_first_messages(flow: Flow, locales: dict[str, Locale], default: str) -> list[Problem]:
+    """Every outcome's first message has a `do` and a `worse` item and fits `FIRST_LIMIT`
+    characters in every language; emergency and urgent ones carry the emergency number and
+    "do not drive yourself"."""
+    from bot.render import Renderer  # the renderer decides the layout: check what it builds
+
+    plain = Renderer(flow, Catalog(locales, default))
+    marked_catalog = Catalog(locales, default)
+    marked_catalog.set_values(emergency_number=NUMBER)
+    marked = Renderer(flow, marked_catalog)
+    found: dict[tuple[str, str], list[str]] = {}  # (outcome, problem) -> statuses
+    for (outcome, _), path in sorted(_paths(flow).items()):
+        node = flow.nodes[outcome]
+        answers = dict(path.answers)
+        status = answers.get("status", "?")
+        problems = []
+        if not any(i.when is None or i.when.holds(answers) for i in node.do):
+            problems.append("no 'do' item for the first message")
+        for lang in locales:
+            length = size(plain.outcome(node, lang, answers).text)
+            if length > FIRST_LIMIT:
+                problems.append(
+                    f"the first message is over {FIRST_LIMIT} characters in {lang}; shorten its first texts"
+                )
+            if node.disposition in SAFETY_LEVELS:
+                first = marked.outcome(node, lang, answers).text
+                if NUMBER not in first or marked_catalog.text(lang, "ui.outcome.dont_drive") not in first:
+                    problems.append(
+                        f"the first message in {lang} must give the emergency number and say 'do not drive "
+                        f"yourself' (disposition.{node.disposition}, ui.outcome.dont_drive)"
+                    )
+        for problem in problems:
+            statuses = found.setdefault((outcome, problem), [])
+            if status not in statuses:
+                statuses.append(status)
+    out = []
+    for (outcome, problem), statuses in found.items():
+        node = flow.nodes[outcome]
+        out.append(
+            Problem(node.file, node.line, f"outcome '{outcome}' (status {', '.join(statuses)}): {problem}")
+        )
+    return out
