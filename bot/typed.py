@@ -72,7 +72,9 @@ class TypedPath(_Base):
             screen=not node.is_outcome and node.option(NONE) is not None,
         )
 
-    def _typed(self, s: Session, node: Node, text: str, out: list[Reply], lang: str, pending: dict | None) -> str:
+    def _typed(
+        self, s: Session, node: Node, text: str, out: list[Reply], lang: str, pending: dict | None
+    ) -> str:
         """One typed line at the current node."""
         found = self._pending(node, text, lang, pending) if pending else None
         if found == SHOW_ALL:
@@ -131,13 +133,13 @@ class TypedPath(_Base):
             out.append(self.render.message("error", node.id, lang, "ui.unknown"))
             out.append(self._reask(s, lang))
             return SAVE
-        out.append(self._confirmation(node, option, lang, u))
+        out.append(self._confirmation(s, node, option, lang, u))
         if not self._events[option].trigger(s):
             out.append(self._prompt(s, lang))
             return SAVE
         nxt = self.flow.nodes[s.state]
         if then and not nxt.is_outcome and self._offered(nxt, s, then) and self._events[then].trigger(s):
-            out.append(self._confirmation(nxt, then, lang, None))
+            out.append(self._confirmation(s, nxt, then, lang, None))
         out.append(self._full_prompt(s, lang))
         return SAVE
 
@@ -145,14 +147,15 @@ class TypedPath(_Base):
         opt = node.option(option)
         return self.catalog.text(lang, opt.label) if opt else option
 
-    def _confirmation(self, node: Node, option: str, lang: str, u: Understood | None) -> Reply:
-        """ "You said: 24 weeks: Pregnant: 13 to 27 weeks"."""
+    def _confirmation(self, s: Session, node: Node, option: str, lang: str, u: Understood | None) -> Reply:
+        """ "You said: 24 weeks: Pregnant: 13 to 27 weeks" (before the answer is recorded)."""
+        asked = self.render.question(node, lang, s.answered).text
         answer = self._label(node, option, lang)
         if u is not None and u.weeks is not None:
             answer = self._tt(lang, "typed.weeks_answer", weeks=str(u.weeks), answer=answer)
         elif u is not None and u.months is not None:
             answer = self._tt(lang, "typed.months_answer", months=str(u.months), answer=answer)
-        return Reply("info", node.id, self._tt(lang, "typed.said", answer=answer), answer=answer)
+        return Reply("info", node.id, self._tt(lang, "typed.said", answer=answer), answer=answer, asked=asked)
 
     def _did_you_mean(self, s: Session, node: Node, u: Understood, lang: str) -> Reply:
         """Ask which answer she meant; remember only the candidate ids."""
@@ -184,7 +187,11 @@ class TypedPath(_Base):
     def _emergency_card(self, s: Session, lang: str) -> Reply:
         """The emergency card, for warning signs she typed or pressed on an old screen."""
         t = self._tt
-        return Reply("info", s.menu or s.state, f"{t(lang, 'typed.signs_intro')}\n\n{self.render.t(lang, 'ui.emergency')}")
+        return Reply(
+            "info",
+            s.menu or s.state,
+            f"{t(lang, 'typed.signs_intro')}\n\n{self.render.t(lang, 'ui.emergency')}",
+        )
 
     def _stale_flag(self, s: Session, inc_node: str | None, option: str) -> bool:
         """True when an old button reports a warning sign that leads to emergency or urgent help."""

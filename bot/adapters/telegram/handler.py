@@ -15,6 +15,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.adapters.telegram.answered import edit_answered
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
 from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
@@ -140,6 +141,10 @@ class TelegramBot:
         if message is not None and message.text is not None:
             await self.turn(app, chat_id, Incoming(key, text=message.text, lang=lang))
             return
+        if message is not None and message.sticker is not None and message.sticker.emoji:
+            # a sticker reads as its emoji: 👍 at the start agrees, 🙏 at the end says thanks
+            await self.turn(app, chat_id, Incoming(key, text=message.sticker.emoji, lang=lang))
+            return
         # stickers, photos, voice, locations, edited messages, ...
         await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
         await self.turn(app, chat_id, Incoming(key, lang=lang))
@@ -216,6 +221,8 @@ class TelegramBot:
     async def send(self, app: Application, chat_id: int, replies: list[Reply]) -> None:
         """Send replies in order; a new keyboard retires the chat's previous one."""
         for reply in replies:
+            if reply.answer is not None and await self._mark_answered(app, chat_id, reply):
+                continue  # a typed answer: "✓ answer" under the question, as for a pressed button
             for out in render(reply):
                 if out.keyboard is not None:
                     await self._retire_live(app, chat_id)
@@ -232,6 +239,15 @@ class TelegramBot:
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
                     self._remember(self._live, chat_id, sent.message_id)
+
+    async def _mark_answered(self, app: Application, chat_id: int, reply: Reply) -> bool:
+        """Show a typed answer under the question it answers; False when that is not possible."""
+        message_id = self._live.get(chat_id)
+        if message_id is None or not await edit_answered(self.call, app.bot, chat_id, message_id, reply):
+            return False
+        if self._live.get(chat_id) == message_id:
+            del self._live[chat_id]
+        return True
 
     @staticmethod
     def _remember(memory: OrderedDict, key: Any, value: Any) -> None:
