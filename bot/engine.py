@@ -154,7 +154,7 @@ class Engine(TypedPath):
                 return SAVE
             ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
             if ok and pending and inc.option in pending.get("o", ()):  # a "did you mean" button
-                return self._take(s, node, inc.option, out, lang, then=pending.get("t"))
+                return self._take(s, node, inc.option, out, lang, then=pending.get("t"), pressed=True)
             if ok:
                 return self._choose(s, node, inc.option, out, lang)
         if self._stale_flag(s, inc.node, inc.option or ""):  # an old warning-sign button: never lost

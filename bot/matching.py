@@ -158,7 +158,8 @@ class Matcher:
             denied = [o for o in dict.fromkeys(denied) if o in offered]
             if denied:
                 return Understood("ask", candidates=(*denied, NONE))
-            if typed in w.unsure:
+            padded = f" {' '.join(tokens(typed))} " if w.spaced else typed
+            if any((f" {u} " if w.spaced else u) in padded for u in w.unsure):
                 return Understood("error", error="typed.unsure_screen")
         if q.numbers:
             found = self._status(typed, w, q)

@@ -125,6 +125,7 @@ class TypedPath(_Base):
         *,
         u: Understood | None = None,
         then: str | None = None,
+        pressed: bool = False,
     ) -> str:
         """Take a typed answer: confirm it, move on, and answer the next question too if she did."""
         if node.is_outcome:
@@ -133,7 +134,8 @@ class TypedPath(_Base):
             out.append(self.render.message("error", node.id, lang, "ui.unknown"))
             out.append(self._reask(s, lang))
             return SAVE
-        out.append(self._confirmation(s, node, option, lang, u))
+        if not pressed:  # a pressed button shows its own choice
+            out.append(self._confirmation(s, node, option, lang, u))
         if not self._events[option].trigger(s):
             out.append(self._prompt(s, lang))
             return SAVE

@@ -142,8 +142,12 @@ class TelegramBot:
             await self.turn(app, chat_id, Incoming(key, text=message.text, lang=lang))
             return
         if message is not None and message.sticker is not None and message.sticker.emoji:
-            # a sticker reads as its emoji: 👍 at the start agrees, 🙏 at the end says thanks
-            await self.turn(app, chat_id, Incoming(key, text=message.sticker.emoji, lang=lang))
+            # a sticker reads as its emoji (👍 agrees, 🙏 at the end says thanks), else the note
+            replies = await self.engine.handle(Incoming(key, text=message.sticker.emoji, lang=lang))
+            if replies and replies[0].kind == "error":
+                await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
+                replies = replies[1:]
+            await self.send(app, chat_id, replies)
             return
         # stickers, photos, voice, locations, edited messages, ...
         await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
