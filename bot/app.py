@@ -20,7 +20,7 @@ def build_engine(settings: Settings, *, help_footer: str | None = None, channel:
     if flow is None:
         raise ContentError([Problem(str(settings.flows_dir), 0, f"no flow named '{settings.flow}'")])
     catalog = Catalog(content.locales, settings.locale)
-    store = open_store(settings.store)
+    store = open_store(settings.store, ttl=settings.session_ttl)
     return Engine(
         flow, catalog, store, emergency_number=settings.emergency_number, help_footer=help_footer, channel=channel
     )

@@ -6,23 +6,25 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
 from bot.events import Incoming, Reply
 from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher
+from bot.records import Records
 from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.restore import restore
 from bot.session import Session
-from bot.storage.base import SessionStore
+from bot.storage.base import SessionStore, Stored
 from bot.typed import SHOW_ALL, TypedPath
 
 log = logging.getLogger(__name__)
 
-SAVE, DELETE, KEEP = "save", "delete", "keep"
 
 
-class Engine(TypedPath):
+class Engine(Records, TypedPath):
     """Runs one flow for many conversations; sessions are plain data in a store."""
 
     def __init__(
@@ -38,7 +40,7 @@ class Engine(TypedPath):
     ):
         self.flow = flow
         self.catalog = catalog
-        self.store = store
+        self.commits = Committer(store)
         self.machine = compile_flow(flow)
         self._events = self.machine.events
         self._locks = KeyedLocks()
@@ -52,70 +54,57 @@ class Engine(TypedPath):
     # -- public -----------------------------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Apply one user action to its conversation and return the bot's messages."""
+        """Apply one user action to its conversation; the replies come once the write committed.
+
+        An event (`incoming.event_id`) is applied at most once: a redelivered one gets the
+        current question again if its replies were not marked delivered, and nothing if they were.
+        """
         async with self._locks.hold(incoming.key):
-            raw = await self.store.get(incoming.key)
-            replies: list[Reply] = []
-            session, is_new = self._restore(raw, incoming, replies)
-            action = self._turn(session, incoming, replies, is_new)
-            if action == SAVE:
-                await self.store.put(incoming.key, session.to_dict())
-            elif action == DELETE:
-                await self.store.delete(incoming.key)
-            return replies
+            return await self.commits.run(incoming.key, lambda stored: self._apply(stored, incoming))
 
     async def language(self, key: str, hint: str | None = None) -> str:
         """The language a conversation uses: its stored choice, else the hint, else the default."""
-        raw = await self.store.get(key)
-        stored = raw.get("l") if isinstance(raw, dict) else None
-        if isinstance(stored, str) and stored in self.catalog.locales:
-            return stored
+        stored = await self.store.get(key)
+        code = stored.data.get("l") if stored is not None else None
+        if isinstance(code, str) and code in self.catalog.locales:
+            return code
         return self.catalog.supported(hint) or self.catalog.default
-
-    async def mark_blocked(self, key: str) -> None:
-        """Note in the stored session that the user blocked the bot (cleared by her next turn)."""
-        async with self._locks.hold(key):
-            raw = await self.store.get(key)
-            if isinstance(raw, dict):
-                await self.store.put(key, {**raw, "b": 1})
 
     def commands(self, lang: str | None) -> list[tuple[str, str]]:
         """The command menu (name, description) in a language, for a channel's menu."""
         code = self.catalog.supported(lang) or self.catalog.default
         return [(c, self.catalog.text(code, f"ui.cmd.{c}")) for c in COMMANDS]
 
+    # -- restoring --------------------------------------------------------------------------
+
+    def _apply(self, stored: Stored | None, inc: Incoming) -> Decision[list[Reply]]:
+        """One turn on the stored data: what to write and what to answer (may run again)."""
+        replies: list[Reply] = []
+        hint = self.catalog.supported(inc.lang)
+        session, is_new, changed = restore(self.flow, self._events, stored.data if stored else None, hint)
+        if changed:
+            replies.append(self.render.message("info", session.state, self._lang(session), "ui.flow_changed"))
+        if inc.event_id is not None:
+            delivered = session.seen(inc.event_id)
+            if delivered is not None:  # a redelivery of an event already applied
+                return KEEP, None, [] if delivered else [self._full_prompt(session, self._lang(session))]
+        session.channel.pop("blocked", None)  # she wrote, so she has not blocked the bot
+        if stored is None and inc.option is not None and inc.node != self.flow.start:
+            action = self._gone(session, replies)  # a button of a conversation no longer stored
+        else:
+            action = self._turn(session, inc, replies, is_new)
+        if action == SAVE and inc.event_id is not None:
+            session.applied(inc.event_id)
+        return action, session.to_dict() if action == SAVE else None, replies
+
+    def _gone(self, s: Session, out: list[Reply]) -> str:
+        lang = self._lang(s)
+        out.append(self.render.message("info", s.state, lang, "ui.expired"))
+        out.append(self._full_prompt(s, lang))
+        return SAVE
+
     def _new(self, lang: str | None) -> Session:
         return Session(self.flow.start, self.flow.version, lang=lang)
-
-    def _restore(self, raw: dict | None, inc: Incoming, replies: list[Reply]) -> tuple[Session, bool]:
-        hint = self.catalog.supported(inc.lang)
-        if raw is None:
-            return self._new(hint), True
-        try:
-            session = Session.from_dict(raw)
-        except ValueError:
-            log.warning("stored session for a conversation was unreadable; starting afresh")
-            session = None
-        if session is not None and session.version == self.flow.version and session.state in self.flow.nodes:
-            return session, False
-        replayed = self._replay(session) if session is not None else None
-        if replayed is not None:
-            return replayed, False
-        lang = (session.lang if session else None) or hint
-        fresh = self._new(lang)
-        replies.append(self.render.message("info", fresh.state, self._lang(fresh), "ui.flow_changed"))
-        return fresh, True
-
-    def _replay(self, old: Session) -> Session | None:
-        """Re-apply stored answers to the current flow; None if they no longer lead there."""
-        session = Session(self.flow.start, self.flow.version, lang=old.lang)
-        for node_id, option in old.answers:
-            node = self.flow.nodes.get(node_id)
-            if session.state != node_id or node is None or not self._offered(node, session, option):
-                return None
-            if not self._events[option].trigger(session):
-                return None
-        return session if session.state == old.state else None
 
     # -- one turn ---------------------------------------------------------------------------
 

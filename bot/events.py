@@ -16,6 +16,8 @@ class Incoming:
     `option` and `node` are set for a button press: the option id and the node the button
     belonged to, so an old keyboard can be told apart from the current one.
     `lang` is the channel's language hint (Telegram's ``language_code``), or None.
+    `event_id` is the channel's id of this event (Telegram's update_id) when it may be
+    delivered more than once; the engine applies each event id at most once.
     An Incoming with neither text nor option means "the user opened the chat": the engine
     answers with the pending question, or the first message of a new conversation.
     """
@@ -25,6 +27,7 @@ class Incoming:
     option: str | None = None
     node: str | None = None
     lang: str | None = None
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,7 @@ class Reply:
     back: str = ""
 
     def to_json(self) -> dict:
-        """The JSON-lines shape fixed in DESIGN.md."""
+        """The JSON-lines shape of `console --jsonl` (README, "Command line"): a fixed contract."""
         return {
             "node": self.node,
             "kind": self.kind,

@@ -25,6 +25,7 @@ UI_KEYS = (
     "ui.help",
     "ui.emergency",
     "ui.forgotten",
+    "ui.expired",
     "ui.flow_changed",
     "ui.language_question",
     "ui.language_set",

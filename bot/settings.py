@@ -12,6 +12,8 @@ from bot.errors import ConfigError
 
 DEFAULT_STORE = "sqlite:///data/mamaflow.db"
 DEFAULT_API = "https://api.telegram.org"
+DEFAULT_TTL = "30d"
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 FLOWS_DIR = content_dir("flows")
 LOCALES_DIR = content_dir("locales")
 
@@ -33,6 +35,8 @@ class Settings:
     locales_dir: Path = LOCALES_DIR
     flow: str = "triage"
     log_format: str = "text"
+    session_ttl: float | None = 30 * 86400  # seconds an idle conversation is kept; None = keep
+
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
@@ -61,8 +65,22 @@ class Settings:
             webhook_url=pick("webhook_url", "TELEGRAM_WEBHOOK_URL", None),  # type: ignore[arg-type]
             webhook_listen=str(pick("webhook_listen", "TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1")),
             webhook_port=int(port),
+            session_ttl=parse_ttl(str(pick("session_ttl", "BOT_SESSION_TTL", DEFAULT_TTL))),
             webhook_secret=pick("webhook_secret", "TELEGRAM_WEBHOOK_SECRET", None),  # type: ignore[arg-type]
             flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
             locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
             log_format=log_format,
         )
+
+
+def parse_ttl(text: str) -> float | None:
+    """`30d`, `12h`, `90m`, `45s`, `2w` as seconds; `0` means keep forever (None)."""
+    value = text.strip().lower()
+    if value in ("0", "0s", "0m", "0h", "0d", "0w"):
+        return None
+    number, unit = value[:-1], value[-1:]
+    if unit not in _UNITS or not (number.isascii() and number.isdigit() and len(number) <= 6):
+        raise ConfigError(
+            f"BOT_SESSION_TTL must be a number with a unit, like 30d, 12h, 45m or 90s (0 = keep), got '{text[:40]}'"
+        )
+    return float(int(number) * _UNITS[unit])

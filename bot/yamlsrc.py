@@ -68,6 +68,44 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+# libyaml (PyYAML's C parser) when PyYAML was built with it: the same nodes, about 10x faster.
+_CLoader = getattr(yaml, "CSafeLoader", None)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+_OPEN, _CLOSE = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_events(text: str) -> None:
+    """The `_Loader` rules (no anchors or aliases, nesting capped) on libyaml's event stream."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_CLoader):
+            if isinstance(event, _NODE_EVENTS):
+                line = event.start_mark.line + 1
+                if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+                    raise _Refused(
+                        line, "YAML anchors and aliases (&name, *name) are not supported; write the value out"
+                    )
+                if depth >= MAX_DEPTH:
+                    raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
+            if isinstance(event, _OPEN):
+                depth += 1
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):  # libyaml's own cap, reached while scanning ahead
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        raise _Refused(mark.line + 1 if mark else 1, f"nested more than {MAX_DEPTH} levels deep") from None
+
+
+def _loader(text: str) -> yaml.SafeLoader:
+    """A composer for `text`: libyaml after an event check, else the pure-Python `_Loader`."""
+    if _CLoader is None:
+        return _Loader(text)
+    _check_events(text)
+    return _CLoader(text)  # type: ignore[return-value]
+
+
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -135,8 +173,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         return None, [Problem(name, line, "not UTF-8 text")]
     if not text.strip():
         return None, [Problem(name, 1, "empty file")]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, [Problem(name, 1, "empty file (only comments)")]
@@ -159,4 +198,5 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
     except yaml.YAMLError as exc:
         return None, [Problem(name, 1, f"YAML error: {exc}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MINI, Chat, make_engine
+from tests.redis_server import redis_server
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -37,6 +38,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The URL of a real redis-server started for this test run (db 0; tests use their own keys)."""
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The console adapter as a real subprocess: JSON lines in and out, as DESIGN.md fixes them."""
+"""The console adapter as a real subprocess: JSON lines in and out, the contract in the README."""
 
 from __future__ import annotations
 
@@ -127,9 +127,11 @@ def test_broken_content_is_reported_not_a_traceback(tmp_path: Path) -> None:
 
 
 def test_bad_store_url_is_a_one_line_error() -> None:
-    _, proc = run([], store="ftp://x")
+    _, proc = run([], store="ftp://user:secret@x")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: unknown store URL 'ftp://x': use sqlite:///path.db or memory://"
+    assert proc.stderr.strip() == (
+        "error: unknown store URL 'ftp://...': use sqlite:///path.db, memory:// or redis://host:port/db"
+    )
 
 
 def test_interactive_mode_numbers_options() -> None:

@@ -135,3 +135,15 @@ def test_the_preview_step_of_make_docs_reports_only_changed_pages(tmp_path: Path
     (out / "index.html").write_text("stale")
     assert preview().startswith(f"updated 1 files in {out} (")
     assert preview().startswith(f"{out} is up to date (")
+
+
+OUTSIDE = re.compile(r"\.\./shared|/work/|\bDESIGN\.md\b|clinical-reference\.md|seeds/")
+
+
+def test_docs_and_code_cite_nothing_outside_the_repository() -> None:
+    files = [ROOT / n for n in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "Makefile", "Dockerfile",
+                                "compose.yaml")]
+    files += sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "bot").rglob("*.py"))
+    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in files
+             for n, line in enumerate(path.read_text().splitlines(), 1) if OUTSIDE.search(line)]
+    assert not found, "the repository must stand on its own:\n" + "\n".join(found)

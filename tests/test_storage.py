@@ -1,68 +1,159 @@
-"""One suite for every session store; plus what only SQLite promises."""
+"""One contract suite for every session store (memory, SQLite, a real Redis)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
-import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
 
 from bot.errors import ConfigError
 from bot.session import Session
-from bot.storage import MemoryStore, SQLiteStore, open_store
+from bot.storage import MemoryStore, SQLiteStore, StoreError, open_store
+from bot.storage.redis import RedisStore
+
+KINDS = ["memory", "sqlite", "redis"]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path):
-    s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
+def opener(kind: str, request: pytest.FixtureRequest, tmp_path: Path):
+    """A function that opens (another connection to) the same store, with a given TTL."""
+    if kind == "memory":
+        shared: dict = {}
+
+        def memory(ttl: float | None = None) -> MemoryStore:
+            store = MemoryStore(ttl=ttl)
+            store._data = shared.setdefault("data", store._data)
+            return store
+
+        return memory
+    if kind == "sqlite":
+        return lambda ttl=None: SQLiteStore(tmp_path / "s.db", ttl=ttl)
+    url = request.getfixturevalue("redis_url")
+    prefix = f"test:{uuid.uuid4().hex}:"
+    return lambda ttl=None: RedisStore.from_url(url, ttl=ttl, prefix=prefix)
+
+
+@pytest.fixture(params=KINDS)
+def reopen(request: pytest.FixtureRequest, tmp_path: Path):
+    return opener(request.param, request, tmp_path)
+
+
+@pytest.fixture
+async def store(reopen):
+    s = reopen()
     yield s
     await s.close()
+
+
+def sample(state: str = "status") -> dict:
+    return Session(state, "abc", [("disclaimer", "agree")], lang="zh").to_dict()
 
 
 async def test_get_missing_is_none(store) -> None:
     assert await store.get("nobody") is None
 
 
-async def test_put_then_get_round_trips_through_json(store) -> None:
-    session = Session("status", "abc", [("disclaimer", "agree")], lang="en")
-    await store.put("k", session.to_dict())
-    data = await store.get("k")
-    assert json.loads(json.dumps(data)) == data
-    back = Session.from_dict(data)
-    assert (back.state, back.version, back.answers, back.lang) == (
-        "status",
-        "abc",
-        [("disclaimer", "agree")],
-        "en",
-    )
+async def test_first_put_creates_revision_one_and_round_trips_through_json(store) -> None:
+    data = {**sample(), "c": {"kb": 1234, "blocked": 1}, "e": [["100", 0]], "x": "ünïcode 中文"}
+    assert await store.put("tg:1", data, rev=0) is True
+    got = await store.get("tg:1")
+    assert got.rev == 1
+    assert got.data == data
+    assert json.loads(json.dumps(got.data)) == got.data
+    back = Session.from_dict(got.data)
+    assert (back.state, back.answers, back.lang) == ("status", [("disclaimer", "agree")], "zh")
 
 
-async def test_put_replaces(store) -> None:
-    await store.put("k", Session("a", "v").to_dict())
-    await store.put("k", Session("b", "v").to_dict())
-    assert (await store.get("k"))["s"] == "b"
+async def test_put_with_the_current_revision_writes_and_bumps_it(store) -> None:
+    await store.put("k", sample("a"), rev=0)
+    assert await store.put("k", sample("b"), rev=1) is True
+    assert await store.put("k", sample("c"), rev=2) is True
+    got = await store.get("k")
+    assert (got.rev, got.data["s"]) == (3, "c")
+
+
+async def test_conflicting_puts_write_nothing(store) -> None:
+    await store.put("k", sample("a"), rev=0)
+    await store.put("k", sample("b"), rev=1)
+    assert await store.put("k", sample("stale"), rev=1) is False  # someone wrote since rev 1
+    assert await store.put("k", sample("again"), rev=0) is False  # it exists already
+    assert await store.put("k", sample("future"), rev=7) is False
+    assert await store.put("missing", sample(), rev=1) is False  # nothing there to update
+    got = await store.get("k")
+    assert (got.rev, got.data["s"]) == (2, "b")
+    assert await store.get("missing") is None
+
+
+async def test_of_many_simultaneous_writers_of_one_revision_exactly_one_wins(reopen) -> None:
+    stores = [reopen() for _ in range(5)]
+    await stores[0].put("k", sample("start"), rev=0)
+    results = await asyncio.gather(*(s.put("k", sample(f"w{i}"), rev=1) for i, s in enumerate(stores)))
+    assert sorted(results) == [False] * 4 + [True]
+    got = await stores[0].get("k")
+    assert got.rev == 2 and got.data["s"] == f"w{results.index(True)}"
+    for s in stores:
+        await s.close()
 
 
 async def test_stored_data_is_not_shared_with_the_caller(store) -> None:
-    data = Session("a", "v", [("x", "y")]).to_dict()
-    await store.put("k", data)
+    data = sample()
+    await store.put("k", data, rev=0)
     data["a"].append(["p", "q"])
     got = await store.get("k")
-    got["a"].append(["r", "s"])
-    assert (await store.get("k"))["a"] == [["x", "y"]]
+    got.data["a"].append(["r", "s"])
+    assert (await store.get("k")).data["a"] == [["disclaimer", "agree"]]
 
 
-async def test_delete(store) -> None:
-    await store.put("k", Session("a", "v").to_dict())
-    await store.put("other", Session("a", "v").to_dict())
+async def test_delete_forgets_one_conversation(store) -> None:
+    await store.put("k", sample(), rev=0)
+    await store.put("other", sample(), rev=0)
     await store.delete("k")
     await store.delete("never-there")
     assert await store.get("k") is None
-    assert await store.get("other") is not None
+    assert (await store.get("other")).rev == 1
+    assert await store.put("k", sample(), rev=0) is True  # starts again at revision 1
+    assert (await store.get("k")).rev == 1
 
 
-async def test_sessions_are_small(store) -> None:
+async def test_sessions_expire_after_the_ttl_and_each_write_renews_it(reopen) -> None:
+    store = reopen(ttl=0.6)
+    await store.put("idle", sample(), rev=0)
+    await store.put("busy", sample(), rev=0)
+    await asyncio.sleep(0.35)
+    assert await store.put("busy", sample("b"), rev=1)  # renews busy's expiry
+    await asyncio.sleep(0.35)
+    assert await store.get("idle") is None
+    assert (await store.get("busy")).data["s"] == "b"
+    assert await store.put("idle", sample("fresh"), rev=1) is False  # expired: nothing to update
+    assert await store.put("idle", sample("fresh"), rev=0) is True  # a new conversation
+    assert (await store.get("idle")).rev == 1
+    await store.close()
+
+
+async def test_without_a_ttl_nothing_expires(reopen) -> None:
+    store = reopen(ttl=None)
+    await store.put("k", sample(), rev=0)
+    await asyncio.sleep(0.1)
+    assert (await store.get("k")).rev == 1
+    await store.close()
+
+
+async def test_another_connection_sees_the_writes(reopen) -> None:
+    first, second = reopen(), reopen()
+    await first.put("k", sample("a"), rev=0)
+    assert (await second.get("k")).data["s"] == "a"
+    assert await second.put("k", sample("b"), rev=1)
+    assert await first.put("k", sample("c"), rev=1) is False
+    await first.close()
+    third = reopen()
+    assert (await third.get("k")).data["s"] == "b"
+    await second.close()
+    await third.close()
+
+
+def test_sessions_are_small() -> None:
     answers = [
         ("disclaimer", "agree"),
         ("status", "breastfeeding"),
@@ -72,37 +163,11 @@ async def test_sessions_are_small(store) -> None:
         ("sev_hand_numbness__lasting", "yes"),
     ]
     session = Session("out_hand_numbness_routine", "0123456789ab", answers, lang="zh")
-    size = len(json.dumps(session.to_dict(), separators=(",", ":")))
-    assert size < 400
-
-
-async def test_sqlite_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "s.db"
-    first = SQLiteStore(path)
-    await first.put("k", Session("status", "v", [("disclaimer", "agree")]).to_dict())
-    await first.close()
-    second = SQLiteStore(path)
-    assert (await second.get("k"))["s"] == "status"
-    mode = second._db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal"
-    await second.close()
-
-
-async def test_sqlite_one_row_per_conversation(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    for state in ("a", "b", "c"):
-        await store.put("k", Session(state, "v").to_dict())
-    await store.close()
-    rows = sqlite3.connect(tmp_path / "s.db").execute("SELECT key, data FROM sessions").fetchall()
-    assert len(rows) == 1
-    assert json.loads(rows[0][1])["s"] == "c"
-
-
-async def test_sqlite_unreadable_row_is_none(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "s.db")
-    store._db.execute("INSERT INTO sessions VALUES ('k', 'not json')")
-    assert await store.get("k") is None
-    await store.close()
+    assert len(json.dumps(session.to_dict(), separators=(",", ":"))) < 400
+    for i in range(100):  # only the latest event ids are kept
+        session.applied(str(100_000_000 + i))
+    session.channel = {"kb": 123456, "blocked": 1}
+    assert len(json.dumps(session.to_dict(), separators=(",", ":"))) < 1000
 
 
 def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,16 +176,40 @@ def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     relative = open_store("sqlite:///data/x.db")
     assert isinstance(relative, SQLiteStore)
     assert (tmp_path / "data" / "x.db").exists()
-    absolute = open_store(f"sqlite:///{tmp_path}/abs.db")
+    absolute = open_store(f"sqlite:///{tmp_path}/abs.db", ttl=60)
     assert absolute.path == tmp_path / "abs.db"
-    with pytest.raises(ConfigError, match="unknown store URL"):
-        open_store("postgres://x")
-    with pytest.raises(ConfigError, match="Redis store is not available"):
-        open_store("redis://localhost:6379/0")
+    assert isinstance(open_store("redis://localhost:6379/2"), RedisStore)
+    tls = open_store("rediss://user:pw@localhost:6380/0")
+    assert tls._redis.connection_pool.connection_class.__name__ == "SSLConnection"
+    with pytest.raises(ConfigError, match=r"unknown store URL 'postgres://\.\.\.'") as info:
+        open_store("postgres://user:secret@x")
+    assert "secret" not in str(info.value)
+    with pytest.raises(ConfigError, match="Redis store URL is not valid"):
+        open_store("redis://localhost:notaport/0")
 
 
-def test_sqlite_unopenable_path_is_a_config_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    with pytest.raises(ConfigError, match="cannot open the session database"):
-        SQLiteStore(blocker / "sub" / "s.db")
+async def test_an_unreachable_redis_is_a_store_error() -> None:
+    from tests.redis_server import free_port
+
+    store = RedisStore.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    with pytest.raises(StoreError, match="Redis: ConnectionError"):
+        await store.get("k")
+    with pytest.raises(StoreError):
+        await store.put("k", sample(), rev=0)
+    await store.close()
+
+
+async def test_redis_keeps_one_key_per_conversation_with_its_expiry(redis_url: str) -> None:
+    store = RedisStore.from_url(redis_url, ttl=3600, prefix="one:")
+    await store.put("tg:42", sample(), rev=0)
+    await store.put("tg:42", sample("b"), rev=1)
+    raw = store._redis
+    assert await raw.keys("one:*") == ["one:tg:42"]
+    assert 3590_000 < await raw.pttl("one:tg:42") <= 3600_000
+    forever = RedisStore.from_url(redis_url, ttl=None, prefix="one:")
+    await forever.put("tg:42", sample("c"), rev=2)
+    assert await raw.pttl("one:tg:42") == -1  # BOT_SESSION_TTL=0: kept
+    await store.delete("tg:42")
+    assert await raw.keys("one:*") == []
+    await store.close()
+    await forever.close()

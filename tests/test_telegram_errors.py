@@ -173,3 +173,18 @@ async def test_one_chat_in_order_different_chats_at_once() -> None:
         assert not engine.overlap_same_chat
         assert engine.overlap_chats
         assert time.monotonic() - started < 6 * 0.15
+
+
+async def test_a_press_whose_answer_fails_is_still_applied() -> None:
+    """D8: answerCallbackQuery failing 3 times must not drop the press."""
+    async with running_bot(Echo()) as tg:
+        ana = tg.fake.user()
+        await ana.send("hello")
+        await ana.read()
+        tg.fake.inject("answerCallbackQuery", status=500, times=3)
+        pressing = asyncio.create_task(ana.press("OK", timeout=3))
+        assert (await ana.read(timeout=5)).text == "got: ok"  # applied: no apology, no old question
+        await ana.quiet(0.2)
+        with pytest.raises(AssertionError, match="never answered"):
+            await pressing  # Telegram refused every answer; the spinner times out on her phone
+        assert [c.status for c in tg.fake.calls_of("answerCallbackQuery")] == [500, 500, 500]

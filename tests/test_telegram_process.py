@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.adapters.telegram.config import from_settings
 from bot.errors import ConfigError
@@ -205,3 +206,48 @@ async def test_webhook_process_rejects_requests_without_the_secret() -> None:
         assert "(webhook)" in err and "the_secret" not in err
     finally:
         await fake.stop()
+
+
+@asynccontextmanager
+async def failing_api(kind: str) -> AsyncIterator[str]:
+    """A Bot API root whose every answer is an error quoting the request URL (token included)."""
+
+    async def endpoint(request: web.Request) -> web.Response:
+        where = str(request.url)
+        if kind == "html":
+            page = f"<html><body><h1>502 Bad Gateway</h1><p>upstream failed for {where}</p></body></html>"
+            return web.Response(status=502, text=page, content_type="text/html")
+        return web.json_response(
+            {"ok": False, "error_code": 500, "description": f"Internal Server Error: {where}"}, status=500
+        )
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", endpoint)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+async def test_an_api_error_quoting_the_url_is_one_line_without_the_token(kind: str) -> None:
+    """D4: the start-up error never shows the token, and an HTML page gives no traceback."""
+    async with failing_api(kind) as url:
+        proc = await run_cli("telegram", env=child_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=url))
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 1, text
+    lines = text.splitlines()
+    errors = [line for line in lines if line.startswith("error:")]
+    assert errors == [e for e in errors if e.startswith(f"error: the Telegram Bot API at {url} failed:")]
+    assert len(errors) == 1, text
+    assert all(" INFO " in line for line in lines if line not in errors), text  # the bot's own notes
+    assert TOKEN not in text and TOKEN.partition(":")[2] not in text
+    assert "<token>" in text or kind == "html"
+    assert "Traceback" not in text and "<html>" not in text
+    assert out == b""

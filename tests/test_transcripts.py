@@ -1,7 +1,7 @@
 """One set of conversations, run through the console and the Telegram adapters: same outcomes.
 
 A step is a button press (`P`) or typed text (`T`). The console has no buttons, so a press is
-typed as the option's id there (DESIGN.md: the console accepts the number, id or label).
+typed as the option's id there (the console accepts the number, id or label).
 Every message of every step (text and option labels) must be the same in both channels, except
 the confirmation of a typed answer ("You said: ..."): the console prints it, Telegram shows it as
 a "✓" line under the answered question (tests/test_typed_chat.py checks that).

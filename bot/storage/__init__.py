@@ -1,26 +1,31 @@
-"""Session stores: where conversations live between turns and restarts."""
+"""Session stores: where conversations live between turns, restarts and workers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.storage.base import SessionStore
+from bot.storage.base import SessionStore, Stored, StoreError
 from bot.storage.memory import MemoryStore
 from bot.storage.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "SQLiteStore", "SessionStore", "open_store"]
+__all__ = ["MemoryStore", "SQLiteStore", "SessionStore", "StoreError", "Stored", "open_store"]
+
+URLS = "sqlite:///path.db, memory:// or redis://host:port/db"
 
 
-def open_store(url: str) -> SessionStore:
-    """Open the store a URL names: memory://, sqlite:///relative.db, sqlite:////abs.db."""
+def open_store(url: str, *, ttl: float | None = None) -> SessionStore:
+    """Open the store a URL names; `ttl` (seconds, None = keep) applies to every write."""
     if url.startswith("memory://"):
-        return MemoryStore()
+        return MemoryStore(ttl=ttl)
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if not path:
             raise ConfigError(f"store URL '{url}' names no file")
-        return SQLiteStore(Path(path))
-    if url.startswith("redis://"):
-        raise ConfigError("the Redis store is not available yet; use sqlite:///path.db or memory://")
-    raise ConfigError(f"unknown store URL '{url}': use sqlite:///path.db or memory://")
+        return SQLiteStore(Path(path), ttl=ttl)
+    if url.startswith(("redis://", "rediss://")):
+        from bot.storage.redis import RedisStore
+
+        return RedisStore.from_url(url, ttl=ttl)
+    shown = url.split("://", 1)[0] + "://..." if "://" in url else url
+    raise ConfigError(f"unknown store URL '{shown}': use {URLS}")

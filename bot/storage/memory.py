@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
 from typing import Any
 
+from bot.storage.base import Stored
 
-def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy deep enough that neither side can change the other's answers."""
-    out = dict(data)
-    answers = out.get("a")
-    if isinstance(answers, (list, tuple)):
-        out["a"] = [[n, o] for n, o in answers]
-    return out
+PURGE_EVERY = 3600.0  # seconds between sweeps for expired sessions
 
 
 class MemoryStore:
-    """Sessions in a dict; what is put and what is got are copies."""
+    """Sessions in a dict, kept as JSON text so that nothing is shared with the caller."""
 
-    def __init__(self) -> None:
-        self._data: dict[str, dict[str, Any]] = {}
+    def __init__(self, *, ttl: float | None = None, clock: Callable[[], float] = time.time) -> None:
+        self._data: dict[str, tuple[int, str, float | None]] = {}  # key -> (rev, json, expires)
+        self._ttl = ttl or None
+        self._clock = clock
+        self._next_purge = clock() + PURGE_EVERY
 
-    async def get(self, key: str) -> dict[str, Any] | None:
-        """The stored session for `key`, or None."""
-        data = self._data.get(key)
-        return None if data is None else _copy(data)
+    async def get(self, key: str) -> Stored | None:
+        """The stored session for `key` and its revision, or None."""
+        entry = self._live(key, self._clock())
+        return None if entry is None else Stored(json.loads(entry[1]), entry[0])
 
-    async def put(self, key: str, data: dict[str, Any]) -> None:
-        """Store (replace) the session for `key`."""
-        self._data[key] = _copy(data)
+    async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
+        """Write if the stored revision is still `rev` (0: no live session); False on conflict."""
+        now = self._clock()
+        entry = self._live(key, now)
+        if (entry[0] if entry else 0) != rev:
+            return False
+        expires = now + self._ttl if self._ttl else None
+        self._data[key] = (rev + 1, json.dumps(data, separators=(",", ":")), expires)
+        if now >= self._next_purge:
+            self.purge(now)
+        return True
 
     async def delete(self, key: str) -> None:
         """Forget everything stored for `key`."""
@@ -35,3 +44,19 @@ class MemoryStore:
 
     async def close(self) -> None:
         """Nothing to release."""
+
+    def purge(self, now: float | None = None) -> int:
+        """Drop every expired session; return how many were dropped."""
+        now = self._clock() if now is None else now
+        self._next_purge = now + PURGE_EVERY
+        dead = [k for k, (_, _, exp) in self._data.items() if exp is not None and exp <= now]
+        for k in dead:
+            del self._data[k]
+        return len(dead)
+
+    def _live(self, key: str, now: float) -> tuple[int, str, float | None] | None:
+        entry = self._data.get(key)
+        if entry is not None and entry[2] is not None and entry[2] <= now:
+            del self._data[key]
+            return None
+        return entry

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.adapters.telegram.config import TelegramConfig
 from bot.adapters.telegram.handler import ALLOWED_UPDATES, TelegramBot
 from bot.adapters.telegram.io import PerChatProcessor, log
 from bot.adapters.telegram.metrics import Metrics
+from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.webhook import WebhookServer, set_webhook
 
 
@@ -40,10 +39,6 @@ def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
     return app
 
 
-def _polling_error(exc: TelegramError) -> None:
-    log.warning("polling: %s %s", type(exc).__name__, exc.message)
-
-
 async def serve(
     app: Application,
     bot: TelegramBot,
@@ -65,18 +60,24 @@ async def serve(
             server = WebhookServer(app, bot, config, metrics)
             await server.start()  # listening before Telegram is told where to post
             await set_webhook(app, bot, config)
-        else:
-            await app.updater.start_polling(
-                timeout=timedelta(seconds=config.poll_timeout),
+            poller = None
+        else:  # our own poller: an update is confirmed to Telegram only once handled
+            await bot.call("deleteWebhook", lambda: app.bot.delete_webhook())
+            poller = Poller(
+                app,
+                timeout=config.poll_timeout,
+                read_timeout=config.request_timeout,
                 allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-                error_callback=_polling_error,
+                on_fetched=bot.answer_early,
             )
         await app.start()
         log.info("running as @%s (%s)", bot.username, "webhook" if config.webhook_url else "long polling")
         if ready is not None:
             ready.set()
-        await stop.wait()
+        if poller is not None:
+            await poller.run(stop)  # until stop; TokenRejected on a 401/404
+        else:
+            await stop.wait()
     finally:
         if server is not None:
             await server.stop()

@@ -57,6 +57,7 @@ class TelegramBot:
         self._tasks: set[asyncio.Future] = set()
         self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
         self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
+        self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
     # ------------------------------------------------------------------ texts
     def text(self, lang: str | None, key: str) -> str:
@@ -164,7 +165,8 @@ class TelegramBot:
                 await self._drop_keyboard(app, chat_id, message.message_id)
             await self.turn(app, chat_id, Incoming(key, lang=lang))
             return
-        await self._answer(query, None)
+        if self._early.pop(query.id, None) is None:
+            await self._answer(query, None)
         pressed = (chat_id, message.message_id) if message is not None else None
         if pressed is not None and self._pressed.get(pressed) == query.data:
             return  # a double tap: the first tap has been answered with the next question
@@ -177,6 +179,16 @@ class TelegramBot:
                 await self._show_choice(app, chat_id, message, query.data or "")
                 self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
         await self.send(app, chat_id, replies)
+
+    def answer_early(self, update: Update) -> None:
+        """Answer a well-formed press in a private chat at once, before the update waits for its
+        turn: that stops the spinner on her phone even when the bot is busy."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or chat.type != ChatType.PRIVATE or not parse_callback(query.data):
+            return
+        self._remember(self._early, query.id, True)
+        self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
+        task.add_done_callback(self._tasks.discard)
 
     async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
         note = self.text(lang, "ui.tg.private_only")
@@ -275,6 +287,8 @@ class TelegramBot:
             await self.call("answerCallbackQuery", lambda: query.answer(text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
+        except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
+            log.warning("could not answer a button press: %s", type(exc).__name__)
 
     async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
         markup = message.reply_markup

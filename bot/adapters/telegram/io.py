@@ -1,5 +1,5 @@
 """Telegram plumbing: per-chat ordering of updates, API calls with Telegram's error rules,
-and a log filter that keeps the token out of every log line."""
+and failure logging without user data (the token filter is in `redact`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseUpdateProcessor
 from telegram.warnings import PTBDeprecationWarning
+
+from bot.adapters.telegram.redact import RedactToken as RedactToken  # re-exported
 
 log = logging.getLogger("bot.adapters.telegram")
 T = TypeVar("T")
@@ -100,27 +102,6 @@ class Caller:
                 if self.on_retry is not None:
                     self.on_retry(what, "network")
                 await asyncio.sleep(self.retry_delay * 2 ** (failures - 1))
-
-
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log record that passes the handler it is attached to."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without the token; always keep the record."""
-        if not self.token:
-            return True
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self.token in text:
-                record.exc_info, record.exc_text = None, text.replace(self.token, "<token>")
-        return True
 
 
 def log_failure(update_id: int | None, exc: BaseException) -> None:

@@ -13,7 +13,9 @@ from telegram.error import InvalidToken, TelegramError
 from bot.adapters.telegram.app import build_application, serve
 from bot.adapters.telegram.config import TelegramConfig, from_settings
 from bot.adapters.telegram.handler import Engine, TelegramBot
-from bot.adapters.telegram.io import Caller, HideUpdates, RedactToken, log
+from bot.adapters.telegram.io import Caller, HideUpdates, log
+from bot.adapters.telegram.polling import TokenRejected
+from bot.adapters.telegram.redact import LibraryNoise, RedactingStream, RedactToken, describe, redact
 
 
 def setup_logging(token: str) -> None:
@@ -26,8 +28,20 @@ def setup_logging(token: str) -> None:
     if not root.handlers:
         logging.basicConfig(level=logging.WARNING)
     for handler in root.handlers:
+        handler.addFilter(LibraryNoise())
+        handler.addFilter(HideUpdates())  # before RedactToken, which formats the message
         handler.addFilter(RedactToken(token))
-        handler.addFilter(HideUpdates())
+
+
+def redact_stderr(token: str) -> None:
+    """Send everything written to stderr (also by Python itself) through the redaction."""
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = RedactingStream(sys.stderr, token)  # type: ignore[assignment]
+
+
+def say(message: str, token: str) -> None:
+    """One line on stderr, without the token."""
+    print(redact(message, token), file=sys.stderr)
 
 
 async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) -> int:
@@ -41,20 +55,27 @@ async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) ->
     )
     try:
         await serve(build_application(config, bot), bot, config, stop)
+    except TokenRejected as exc:
+        say(
+            f"error: Telegram rejected the token while polling ({exc}); exiting so that the service "
+            "manager restarts the bot",
+            config.token,
+        )
+        return 1
     except InvalidToken:
-        print(
-            "error: Telegram rejected the token in TELEGRAM_BOT_TOKEN; check it with @BotFather",
-            file=sys.stderr,
+        say(
+            "error: Telegram rejected the token in TELEGRAM_BOT_TOKEN; check it with @BotFather", config.token
         )
         return 2
     except TelegramError as exc:
-        print(
-            f"error: the Telegram Bot API at {config.api_url} failed: {type(exc).__name__} {exc.message}",
-            file=sys.stderr,
+        detail = describe(exc.message, config.token)
+        say(
+            f"error: the Telegram Bot API at {config.api_url} failed: {type(exc).__name__} {detail}",
+            config.token,
         )
         return 1
     except OSError as exc:
-        print(f"error: cannot listen on {config.listen}:{config.port}: {exc.strerror}", file=sys.stderr)
+        say(f"error: cannot listen on {config.listen}:{config.port}: {exc.strerror}", config.token)
         return 1
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -65,6 +86,7 @@ async def run(config: TelegramConfig, engine: Engine, *, catalog: Any = None) ->
 def run_telegram(settings: Any) -> int:
     """`python -m bot telegram`: check settings, build the engine, serve until stopped."""
     config = from_settings(settings)  # ConfigError -> one line and exit 2 (bot.cli)
+    redact_stderr(config.token)
     setup_logging(config.token)
     from bot.app import build_engine
     from bot.review.signoff import release

@@ -1,0 +1,93 @@
+"""Long polling: an update is confirmed to Telegram only after it is handled; presses are
+answered at once; a rejected token while polling ends the process."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.events import Incoming, Option, Reply
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram.harness import running_bot
+from tests.test_telegram_process import bot_process
+
+
+class Slow:
+    """Answers every turn with one question after `delay` seconds (presses at once)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.started = asyncio.Event()
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Echo the input; typed text takes `delay` seconds."""
+        if incoming.text is not None:
+            self.started.set()
+            await asyncio.sleep(self.delay)
+        said = incoming.text or incoming.option or "(opened)"
+        return [Reply("question", "echo", f"got: {said}", (Option("ok", "OK"),))]
+
+
+def confirmed_before(fake, update_id: int, sent_index: int) -> bool:
+    """True when a getUpdates confirming `update_id` came before call number `sent_index`."""
+    return any(
+        c.method == "getUpdates" and int(c.params.get("offset") or 0) > update_id
+        for c in fake.calls[:sent_index]
+    )
+
+
+async def test_an_update_is_confirmed_only_after_its_reply_is_sent() -> None:
+    """D2: PTB's poller confirmed the batch while it was still being handled."""
+    engine = Slow(delay=0.6)
+    async with running_bot(engine) as tg:
+        ana = tg.fake.user()
+        uid = await ana.send("hello")
+        await asyncio.wait_for(engine.started.wait(), 5)
+        await asyncio.sleep(0.3)  # the poller has been polling meanwhile
+        assert not any(
+            c.method == "getUpdates" and int(c.params.get("offset") or 0) > uid for c in tg.fake.calls
+        ), "the update was confirmed to Telegram while it was being handled"
+        assert (await ana.read()).text == "got: hello"
+        sent = next(i for i, c in enumerate(tg.fake.calls) if c.method == "sendMessage")
+        assert not confirmed_before(tg.fake, uid, sent)
+        await ana.send("again")
+        await ana.read()
+        # confirmed once handled: the next poll starts after it
+        assert any(
+            c.method == "getUpdates" and int(c.params.get("offset") or 0) > uid for c in tg.fake.calls
+        )
+
+
+async def test_a_press_is_answered_while_her_earlier_message_is_still_handled() -> None:
+    """Capacity: the spinner stops at once, not after the chat's earlier updates."""
+    engine = Slow(delay=1.0)
+    async with running_bot(engine) as tg:
+        ana = tg.fake.user()
+        await ana.send("/start")
+        question = await ana.read(timeout=5)
+        engine.started.clear()
+        await ana.send("slow one")
+        await asyncio.wait_for(engine.started.wait(), 5)
+        await ana.press("OK", message=question, timeout=0.5)  # answered within half a second
+        assert ana.inbox.empty(), "the press was answered before her earlier message's reply"
+        assert (await ana.read(timeout=5)).text == "got: slow one"
+        assert (await ana.read(timeout=5)).text == "got: ok"  # and the press is applied, in order
+        assert len(tg.fake.called("answerCallbackQuery")) == 1
+
+
+async def test_a_token_rejected_while_polling_ends_the_process_with_exit_1() -> None:
+    """D5: PTB stopped polling for good and the process stayed up, deaf, never restarted."""
+    fake = await FakeTelegram().start()
+    try:
+        async with bot_process(fake) as bot:
+            ana = fake.user()
+            await ana.send("/start")
+            await ana.read(timeout=10)
+            fake.inject("getUpdates", status=401, description="Unauthorized", times=1000)
+            code = await asyncio.wait_for(bot.proc.wait(), 20)
+            err = (await bot.proc.stderr.read()).decode()
+    finally:
+        await fake.stop()
+    assert code == 1, err  # not 2: a service manager restarts it; a bad token then exits 2 at start
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "rejected the token while polling" in errors[0], err
+    assert "Traceback" not in err and TOKEN not in err
