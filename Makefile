@@ -7,7 +7,9 @@ RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 .DEFAULT_GOAL := help
 
-.PHONY: help chat test lint bench telegram tg-try graph schema docs clean
+SOAK_SECONDS ?= 300
+
+.PHONY: help chat test soak lint bench telegram tg-try graph schema docs clean
 
 help:  ## list these targets
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +51,9 @@ test: $(TEST_STAMP)  ## lint the shipped content and the code, run every test
 	$(PY) -m bot lint
 	$(PY) -m ruff check bot tests bench docs setup.py
 	$(PY) -m pytest -q
+
+soak: $(TEST_STAMP)  ## fuzz the engine and the console for minutes (SOAK_SECONDS=300); report inputs and failures
+	$(PY) -m tests.soak --seconds $(SOAK_SECONDS)
 
 lint: $(RUN_STAMP)  ## check the flows and locales (file:line: message)
 	$(PY) -m bot lint

@@ -1,5 +1,7 @@
-"""Engine speed: turns per second with the memory and SQLite stores, the raw transitions floor,
-and how long `python -m bot lint` takes on the shipped content.
+"""Engine speed: turns per second with the memory, SQLite and Redis stores, the raw transitions
+floor, and how long `python -m bot lint` takes on the shipped content.
+
+Redis is a real redis-server started on a free loopback port (skipped when it is not installed).
 
 Usage: make bench   (or: python bench/bench_engine.py [--turns N])
 """
@@ -10,6 +12,8 @@ import argparse
 import asyncio
 import os
 import platform
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +31,7 @@ from bot.i18n import Catalog  # noqa: E402
 from bot.lint import check_content  # noqa: E402
 from bot.session import Session  # noqa: E402
 from bot.storage import MemoryStore, SQLiteStore  # noqa: E402
+from bot.storage.redis import RedisStore  # noqa: E402
 
 USERS = 1000
 
@@ -94,6 +99,29 @@ def lint_seconds() -> float:
     return time.perf_counter() - start
 
 
+def start_redis(tmp: str) -> tuple[subprocess.Popen, str] | None:
+    """A throwaway redis-server on a free loopback port (no persistence), or None."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        return None
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    return None
+
+
 def make_engine(content: Path, store) -> Engine:
     found = check_content(content / "flows", content / "locales")
     return Engine(found.flows["triage"], Catalog(found.locales), store)
@@ -111,6 +139,14 @@ async def main() -> None:
         memory = await engine_rate(mem, args.turns)
         sqlite = await engine_rate(sql, max(args.turns // 2, 1000))
         await sql.store.close()
+        redis = None
+        server = start_redis(tmp)
+        if server is not None:
+            red = make_engine(content, RedisStore.from_url(server[1], ttl=30 * 86400))
+            redis = await engine_rate(red, max(args.turns // 10, 1000))
+            await red.store.close()
+            server[0].terminate()
+            server[0].wait()
     lint = lint_seconds()
     cpu = platform.processor() or platform.machine()
     print(
@@ -124,6 +160,10 @@ async def main() -> None:
     print(f"{'engine turn, memory store':<38}{memory:>10,.0f} /s{'>= 50,000 /s':>16}")
     print(f"{'engine turn / raw trigger':<38}{memory / raw:>12.0%}{'>= 50%':>16}")
     print(f"{'engine turn, SQLite store':<38}{sqlite:>10,.0f} /s{'>= 15,000 /s':>16}")
+    if redis is None:
+        print(f"{'engine turn, Redis store':<38}{'skipped':>12}  (redis-server is not installed)")
+    else:
+        print(f"{'engine turn, Redis store (loopback)':<38}{redis:>10,.0f} /s{'':>16}")
     print(f"{'python -m bot lint (whole process)':<38}{lint:>12.2f} s{'< 1 s':>16}")
 
 

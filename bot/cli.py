@@ -11,6 +11,7 @@ from bot import __version__
 from bot.errors import ConfigError, ContentError
 from bot.logs import setup_logging
 from bot.settings import Settings
+from bot.storage.base import StoreError
 
 
 class _Version(argparse.Action):
@@ -106,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StoreError as exc:  # nothing of the failed turn was written; it can be sent again
+        print(f"error: the session store failed: {exc}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:

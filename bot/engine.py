@@ -7,14 +7,14 @@ import logging
 from collections.abc import Callable
 
 from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
-from bot.events import Incoming, Reply
+from bot.events import BACK, Incoming, Reply
 from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
 from bot.matching import Matcher
 from bot.records import Records
-from bot.render import BACK, COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
+from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
 from bot.session import Session
 from bot.storage.base import SessionStore, Stored

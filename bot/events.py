@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KINDS = ("info", "question", "outcome", "error")
+BACK = "back"  # the option a channel's "go back" control sends (Reply.back is its label)
 DISPOSITIONS = ("emergency", "urgent", "same_day", "routine", "self_care")
 
 

@@ -12,7 +12,6 @@ from bot.i18n import Catalog
 
 OUTCOME_ACTIONS = ("more", "sources", "why", "summary", "restart")
 LANGUAGE_MENU = "language"
-BACK = "back"  # the option id of the "go back" control on a question
 
 # Every key the engine itself needs; lint checks that each locale has them.
 UI_KEYS = (

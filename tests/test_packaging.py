@@ -128,7 +128,7 @@ def test_the_preview_step_of_make_docs_reports_only_changed_pages(tmp_path: Path
     out = tmp_path / "preview"
 
     def preview() -> str:
-        assert main(["preview", "--out", str(out)]) == 0
+        assert main(["preview", "--out", str(out), "--lang", "en"]) == 0
         return capsys.readouterr().err.strip()
 
     assert preview().startswith("updated ")

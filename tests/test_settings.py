@@ -37,3 +37,18 @@ def test_bad_port_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="webhook port"):
         Settings.load(env={"TELEGRAM_WEBHOOK_PORT": "eighty"})
     assert Settings.load(env={"TELEGRAM_WEBHOOK_PORT": "8080"}).webhook_port == 8080
+
+
+def test_session_ttl_defaults_to_30_days_and_takes_units() -> None:
+    assert Settings.load(env={}).session_ttl == 30 * 86400
+    cases = {"30d": 30 * 86400, "12h": 12 * 3600, "90m": 5400, "45s": 45, "2w": 14 * 86400, " 7D ": 7 * 86400}
+    for text, seconds in cases.items():
+        assert Settings.load(env={"BOT_SESSION_TTL": text}).session_ttl == seconds
+    assert Settings.load(env={"BOT_SESSION_TTL": "0"}).session_ttl is None  # keep
+
+
+@pytest.mark.parametrize("bad", ["30", "thirty days", "-1d", "1.5d", "²d", "5y", "d", "9" * 5000 + "d"])
+def test_a_session_ttl_without_a_clear_unit_is_refused(bad: str) -> None:
+    with pytest.raises(ConfigError, match="BOT_SESSION_TTL must be a number with a unit, like 30d") as info:
+        Settings.load(env={"BOT_SESSION_TTL": bad})
+    assert len(str(info.value)) < 200

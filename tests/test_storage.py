@@ -213,3 +213,20 @@ async def test_redis_keeps_one_key_per_conversation_with_its_expiry(redis_url: s
     assert await raw.keys("one:*") == []
     await store.close()
     await forever.close()
+
+
+def test_the_console_on_an_unreachable_redis_says_so_in_one_line() -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+    from tests.redis_server import free_port
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--jsonl", "--store", f"redis://127.0.0.1:{free_port()}/0"],
+        input="1\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the session store failed: Redis: ConnectionError")

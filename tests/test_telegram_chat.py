@@ -62,7 +62,7 @@ async def test_typed_answers_work_like_presses(tg: Running) -> None:
     assert status.keyboard == []
     await ana.send("2")
     flags = await ana.read()
-    assert flags.labels == ["Tightenings coming in waves", "Numb between the legs", "None of these"]
+    assert flags.labels == ["Tightenings coming in waves", "Numb between the legs", "None of these", "⬅ Back"]
 
 
 async def test_stale_button_gets_a_notice_and_the_current_question(tg: Running) -> None:
@@ -80,7 +80,7 @@ async def test_stale_button_gets_a_notice_and_the_current_question(tg: Running) 
     assert notice.text.startswith("That button belongs to an earlier question")
     again = await ana.read()
     assert again.text == "Where is the problem?"
-    assert again.labels == ["Calf or leg cramp", "Lower back pain"]
+    assert again.labels == ["Calf or leg cramp", "Lower back pain", "⬅ Back"]
     assert status.keyboard == [], "the stale keyboard is removed"
     assert location.keyboard == [], "only the newest question keeps its buttons"
     assert first.keyboard == []

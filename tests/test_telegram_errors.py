@@ -7,9 +7,12 @@ import logging
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from telegram.error import NetworkError, TimedOut
 
 from bot.adapters.telegram import setup_logging
+from bot.adapters.telegram.io import may_have_arrived
 from bot.events import Incoming, Option, Reply
 from tests.fake_telegram import TOKEN
 from tests.fake_telegram.harness import running_bot
@@ -188,3 +191,32 @@ async def test_a_press_whose_answer_fails_is_still_applied() -> None:
         with pytest.raises(AssertionError, match="never answered"):
             await pressing  # Telegram refused every answer; the spinner times out on her phone
         assert [c.status for c in tg.fake.calls_of("answerCallbackQuery")] == [500, 500, 500]
+
+
+async def test_a_send_that_timed_out_but_arrived_leaves_one_live_keyboard() -> None:
+    """D12: the retried question arrives twice; the first copy must not keep live buttons."""
+    async with running_bot(Echo()) as tg:
+        tg.fake.inject("sendMessage", status=200, delay=1.3)  # delivered, answer after the timeout
+        ana = tg.fake.user()
+        await ana.send("hello")
+        first, second = await ana.read(timeout=5), await ana.read(timeout=5)
+        assert first.text == second.text == "got: hello"
+        await asyncio.sleep(0.2)
+        assert first.keyboard == [], "the copy that arrived first still has live buttons"
+        assert second.labels == ["OK"]
+        await ana.press("OK", message=second)
+        assert (await ana.read()).text == "got: ok"
+
+
+def test_only_failures_that_may_have_arrived_count_as_unsure() -> None:
+    """A connection refused or a full pool: certainly not delivered, so a plain retry."""
+
+    def caused(cause: BaseException, exc: Exception) -> Exception:
+        exc.__cause__ = cause
+        return exc
+
+    assert not may_have_arrived(caused(httpx.ConnectError("refused"), NetworkError("x")))
+    assert not may_have_arrived(caused(httpx.PoolTimeout("full"), TimedOut()))
+    assert not may_have_arrived(NetworkError("Internal Server Error"))  # Telegram answered
+    assert may_have_arrived(caused(httpx.ReadTimeout("late"), TimedOut()))
+    assert may_have_arrived(caused(httpx.RemoteProtocolError("dropped"), NetworkError("x")))

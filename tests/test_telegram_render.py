@@ -25,22 +25,37 @@ def test_escape_is_what_telegram_html_needs() -> None:
     assert parse_html(escape(text))[0] == text
 
 
-def test_outcome_headline_is_bold_and_options_are_buttons() -> None:
+def test_strong_lines_are_bold_and_actions_sit_two_per_row() -> None:
     reply = Reply(
         "outcome",
         "out_calf",
-        "Leg <cramps>\n\nStretch.",
-        (Option("sources", "Sources"), Option("why", "Why")),
+        "🟢 Self-care\nLeg <cramps>\n\nStretch.",
+        (Option("more", "More"), Option("sources", "Sources"), Option("why", "Why")),
         "self_care",
+        strong=("🟢 Self-care", "Leg <cramps>"),
+        actions=True,
     )
     (out,) = render(reply)
-    assert out.html == "<b>Leg &lt;cramps&gt;</b>\n\nStretch."
-    buttons = [row[0] for row in out.keyboard.inline_keyboard]
-    assert [(b.text, b.callback_data) for b in buttons] == [
-        ("Sources", "out_calf|sources"),
-        ("Why", "out_calf|why"),
-    ]
-    assert all(len(row) == 1 for row in out.keyboard.inline_keyboard)
+    assert out.html == "<b>🟢 Self-care</b>\n<b>Leg &lt;cramps&gt;</b>\n\nStretch."
+    rows = [[(b.text, b.callback_data) for b in row] for row in out.keyboard.inline_keyboard]
+    assert rows == [[("More", "out_calf|more"), ("Sources", "out_calf|sources")], [("Why", "out_calf|why")]]
+
+
+def test_answers_one_per_row_then_back() -> None:
+    reply = Reply("question", "status", "Which?", (Option("t1", "Early"), Option("t2", "Later")), back="Back")
+    (out,) = render(reply)
+    rows = [[(b.text, b.callback_data) for b in row] for row in out.keyboard.inline_keyboard]
+    assert rows == [[("Early", "status|t1")], [("Later", "status|t2")], [("⬅ Back", "status|back")]]
+
+
+def test_sources_are_named_links() -> None:
+    url = "https://www.nhs.uk/a?b=1&c=2"
+    reply = Reply("info", "out_x", "Based on:\n• NHS: A & B\n  " + url, links=(("NHS: A & B", url),))
+    (out,) = render(reply)
+    assert out.html == 'Based on:\n• <a href="https://www.nhs.uk/a?b=1&amp;c=2">NHS: A &amp; B</a>'
+    text, entities = parse_html(out.html)
+    assert text == "Based on:\n• NHS: A & B"
+    assert entities[0]["type"] == "text_link" and entities[0]["url"] == url
 
 
 def test_long_text_splits_at_paragraphs_with_the_keyboard_last() -> None:

@@ -104,11 +104,22 @@ async def through_console(steps: list[Step]) -> tuple[list[Seen], str, str | Non
     """Run the steps through the console adapter (JSON lines mode)."""
     chat = ConsoleChat(make_engine(), user="transcript", lang=None, jsonl=True, out=io.StringIO())
     seen = []
+
+    def shown(replies: list) -> Seen:
+        """Text and options as Telegram shows them: links by name, the Back control as a button."""
+        out = []
+        for r in replies:
+            text = r.text
+            for name, url in r.links:
+                text = text.replace(f"{name}\n  {url}", name)
+            out.append((text, tuple(o.label for o in r.options) + ((f"⬅ {r.back}",) if r.back else ())))
+        return out
+
     replies = await chat.send(None)
-    seen.append([(r.text, tuple(o.label for o in r.options)) for r in replies])
+    seen.append(shown(replies))
     for step in steps:
         replies = await chat.send(step.option if isinstance(step, P) else step.text)
-        seen.append([(r.text, tuple(o.label for o in r.options)) for r in replies if r.answer is None])
+        seen.append(shown([r for r in replies if r.answer is None]))
     last = next(r for r in reversed(replies) if r.kind != "error")
     disposition = next((r.disposition for r in replies if r.kind == "outcome"), None)
     return seen, last.node, disposition

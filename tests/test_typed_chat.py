@@ -253,6 +253,6 @@ async def test_telegram_marks_typed_answers_like_pressed_ones() -> None:
         await ana.send("bleeding a lot")
         card, again = await ana.read_until_keyboard()
         assert "Do not drive yourself" in card.text
-        assert again.labels[-1] == "None of these"  # the question again, where she was
+        assert "None of these" in again.labels  # the question again, where she was
         await ana.quiet(0.05)
         assert tg.fake.errors == []

@@ -1,7 +1,10 @@
 """The embedded default store: one SQLite row of JSON per conversation, in WAL mode.
 
-Every call runs on the store's own worker thread, so a database locked by another process
-(a backup, an admin shell) never blocks the event loop: other chats keep being answered.
+The event loop never waits for SQLite. Reads and writes are first tried on a connection that
+gives up at once when the database is locked (busy_timeout 0, no checkpoints: a WAL write is
+a buffered write(), without fsync); if another process (a backup, an admin shell) holds the
+lock, the call moves to the store's worker thread and waits there, so other chats keep being
+answered. Deletes, purges and checkpoints always run on the worker thread.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ _SCHEMA = (
     " WITHOUT ROWID"
 )
 PURGE_EVERY = 3600.0  # seconds between sweeps for expired sessions
+CHECKPOINT_EVERY = 500  # writes between WAL checkpoints (on the worker thread)
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 
 
 class SQLiteStore:
@@ -36,14 +41,16 @@ class SQLiteStore:
         self.path = path
         self._ttl = ttl or None
         self._clock = clock
-        self._db = _open(path, self._ttl, clock())
+        self._db = _open(path, self._ttl, clock())  # the worker thread's connection
+        self._fast = _fast_connection(path)  # the event loop's connection: never waits
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
+        self._writes = 0
         self._next_purge = 0.0
         self._purge(clock())
 
     async def get(self, key: str) -> Stored | None:
         """The stored session for `key` and its revision, or None (also once it has expired)."""
-        row = await self._call(self._get, key)
+        row = await self._try(self._get, key)
         if row is None:
             return None
         try:
@@ -55,14 +62,23 @@ class SQLiteStore:
     async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
         """Write if the stored revision is still `rev` (0: no live session); False on conflict."""
         text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-        return await self._call(self._put, key, text, rev)
+        written = await self._try(self._put, key, text, rev)
+        self._writes += 1
+        if self._writes % CHECKPOINT_EVERY == 0:
+            self._thread.submit(self._checkpoint, "PASSIVE")
+        now = self._clock()
+        if now >= self._next_purge:
+            self._next_purge = now + PURGE_EVERY
+            await self._call(self._purge, now)
+        return written
 
     async def delete(self, key: str) -> None:
         """Delete the row, overwrite its bytes (secure_delete) and checkpoint the WAL."""
-        await self._call(self._delete, key)
+        await self._call(self._delete, self._db, key)
 
     async def close(self) -> None:
         """Close the database and stop the worker thread."""
+        self._fast.close()
         await self._call(self._db.close)
         self._thread.shutdown(wait=True)
 
@@ -70,7 +86,18 @@ class SQLiteStore:
         """Delete every expired session now (blocking); return how many were deleted."""
         return self._purge(self._clock())
 
-    # -- on the worker thread ----------------------------------------------------------------
+    # -- where the calls run -----------------------------------------------------------------
+
+    async def _try(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(connection, *args)` at once if the database is free, else on the worker thread."""
+        try:
+            return fn(self._fast, *args)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in _BUSY:
+                raise StoreError(f"session database {self.path.name}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"session database {self.path.name}: {exc}") from exc
+        return await self._call(fn, self._db, *args)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -79,34 +106,32 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"session database {self.path.name}: {exc}") from exc
 
-    def _get(self, key: str) -> tuple[int, str] | None:
-        return self._db.execute(
+    def _get(self, db: sqlite3.Connection, key: str) -> tuple[int, str] | None:
+        return db.execute(
             "SELECT rev, data FROM sessions WHERE key = ? AND (expires IS NULL OR expires > ?)",
             (key, self._clock()),
         ).fetchone()
 
-    def _put(self, key: str, text: str, rev: int) -> bool:
+    def _put(self, db: sqlite3.Connection, key: str, text: str, rev: int) -> bool:
         now = self._clock()
         expires = now + self._ttl if self._ttl else None
         if rev == 0:  # new, or in place of an expired row that was not purged yet
-            cur = self._db.execute(
+            cur = db.execute(
                 "INSERT INTO sessions (key, rev, data, expires) VALUES (?, 1, ?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET rev = 1, data = excluded.data, expires = excluded.expires"
                 " WHERE sessions.expires IS NOT NULL AND sessions.expires <= ?",
                 (key, text, expires, now),
             )
         else:
-            cur = self._db.execute(
+            cur = db.execute(
                 "UPDATE sessions SET rev = rev + 1, data = ?, expires = ?"
                 " WHERE key = ? AND rev = ? AND (expires IS NULL OR expires > ?)",
                 (text, expires, key, rev, now),
             )
-        if now >= self._next_purge:
-            self._purge(now)
         return cur.rowcount == 1
 
-    def _delete(self, key: str) -> None:
-        if self._db.execute("DELETE FROM sessions WHERE key = ?", (key,)).rowcount:
+    def _delete(self, db: sqlite3.Connection, key: str) -> None:
+        if db.execute("DELETE FROM sessions WHERE key = ?", (key,)).rowcount:
             self._checkpoint()
 
     def _purge(self, now: float) -> int:
@@ -121,9 +146,13 @@ class SQLiteStore:
             self._checkpoint()
         return n
 
-    def _checkpoint(self) -> None:
-        """Copy the WAL into the database and truncate it, so deleted rows leave no copy there."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    def _checkpoint(self, mode: str = "TRUNCATE") -> None:
+        """Copy the WAL into the database; TRUNCATE empties it, so deleted rows leave no copy there."""
+        try:
+            self._db.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+        except sqlite3.Error:
+            if mode == "TRUNCATE":
+                raise
 
 
 def _open(path: Path, ttl: float | None, now: float) -> sqlite3.Connection:
@@ -138,9 +167,10 @@ def _open(path: Path, ttl: float | None, now: float) -> sqlite3.Connection:
         db.execute("PRAGMA secure_delete=ON")
         db.execute("PRAGMA journal_mode=WAL").fetchall()
         db.execute("PRAGMA synchronous=NORMAL")
-        problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(1)").fetchall()]
         if problems != ["ok"]:
-            raise sqlite3.DatabaseError(problems[0])
+            lines = [ln for ln in "\n".join(problems).splitlines() if ln and not ln.startswith("***")]
+            raise sqlite3.DatabaseError(lines[0] if lines else "quick_check failed")
         columns = tuple(row[1] for row in db.execute("PRAGMA table_info(sessions)").fetchall())
         if not columns:
             db.execute(_SCHEMA)
@@ -162,6 +192,16 @@ def _open(path: Path, ttl: float | None, now: float) -> sqlite3.Connection:
     except ConfigError:
         db.close()
         raise
+    return db
+
+
+def _fast_connection(path: Path) -> sqlite3.Connection:
+    """A second connection for the event loop: fails at once when locked, never checkpoints."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA busy_timeout=0")
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA wal_autocheckpoint=0")
     return db
 
 

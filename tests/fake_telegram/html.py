@@ -90,7 +90,8 @@ def parse_html(html: str) -> tuple[str, list[dict]]:
                 raise ParseError(html, i, f'Unsupported start tag "{name}"')
             entity: dict = {"type": TAGS[name]}
             if name == "a":
-                entity["url"] = attrs.get("href", "")
+                href = attrs.get("href", "")  # entities in the attribute are decoded, as in text
+                entity["url"] = _ENTITY.sub(lambda m, h=href: _unescape(m, h), href)
             stack.append((name, length, entity))
             i = start_tag.end()
             continue

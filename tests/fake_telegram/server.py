@@ -3,7 +3,8 @@
 Methods: getMe, getUpdates (offset, long polling, 409 on a second poller or with a webhook),
 setWebhook / deleteWebhook / getWebhookInfo (updates POSTed with the secret header),
 sendMessage, editMessageText, editMessageReplyMarkup, answerCallbackQuery, setMyCommands,
-getMyCommands. It enforces 64-byte callback data, 4096-character texts, Telegram's HTML
+getMyCommands (default, chat and all-chats scopes), setMyDescription, setMyShortDescription
+and their getters (512 and 120 characters). It enforces 64-byte callback data, 4096-character texts, Telegram's HTML
 parse mode, and can inject failures (429 with retry_after, 403, 500, slow answers).
 
 One deliberate relaxation: a webhook URL may be plain http on 127.0.0.1 (Telegram wants https).
@@ -90,7 +91,8 @@ class FakeTelegram:
         }
         self.calls: list[Call] = []
         self.errors: list[Call] = []  # refusals the bot caused (not injected, not 403/429)
-        self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (scope, lang) -> menu
+        self.descriptions: dict[tuple[str, str], str] = {}  # (kind, lang) -> text
         self.webhook = Webhook()
         self.chats: dict[int, FakeUser] = {}
         self._injections: list[Injection] = []
@@ -160,7 +162,10 @@ class FakeTelegram:
         delay: float = 0.0,
         times: int = 1,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error (after `delay` seconds)."""
+        """Answer the next `times` calls of `method` with an error (after `delay` seconds).
+
+        With `status=200` the call is carried out at once and only its answer is delayed: a
+        message that is delivered although the bot's request times out."""
         if description is None:
             description = {
                 429: f"Too Many Requests: retry after {retry_after}",
@@ -204,13 +209,16 @@ class FakeTelegram:
         self.calls.append(call)
         try:
             injected = self._take_injection(method)
-            if injected:
+            if injected and injected.status != 200:
                 await asyncio.sleep(injected.delay)
                 raise ApiError(injected.status, injected.description, injected.retry_after)
             handler = getattr(self, f"_m_{method.lower()}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")
-            return answer(await handler(given))
+            result = await handler(given)
+            if injected:  # status 200: done (a message is delivered), but the answer comes late
+                await asyncio.sleep(injected.delay)
+            return answer(result)
         except ApiError as exc:
             call.status, call.description = exc.code, exc.description
             if exc.code in (400, 401, 404, 409) and not injected and exc.description != NOT_MODIFIED:
@@ -310,14 +318,26 @@ class FakeTelegram:
         lang = p.get("language_code", "") or ""
         if lang and not re.fullmatch(r"[a-z]{2}", lang):
             raise ApiError(400, "Bad Request: invalid language code specified")
-        scope = (p.get("scope") or {"type": "default"})["type"]
-        self.commands[(scope, lang)] = [(c["command"], c["description"]) for c in commands]
+        self.commands[(_scope(p), lang)] = [(c["command"], c["description"]) for c in commands]
         return True
 
     async def _m_getmycommands(self, p: dict) -> list[dict]:
-        scope = (p.get("scope") or {"type": "default"})["type"]
-        found = self.commands.get((scope, p.get("language_code", "") or ""), [])
+        found = self.commands.get((_scope(p), p.get("language_code", "") or ""), [])
         return [{"command": c, "description": d} for c, d in found]
+
+    async def _m_setmydescription(self, p: dict) -> bool:
+        self.descriptions[("description", _language(p))] = _profile_text(p, "description", 512)
+        return True
+
+    async def _m_setmyshortdescription(self, p: dict) -> bool:
+        self.descriptions[("short_description", _language(p))] = _profile_text(p, "short_description", 120)
+        return True
+
+    async def _m_getmydescription(self, p: dict) -> dict:
+        return {"description": self.descriptions.get(("description", _language(p)), "")}
+
+    async def _m_getmyshortdescription(self, p: dict) -> dict:
+        return {"short_description": self.descriptions.get(("short_description", _language(p)), "")}
 
     async def _m_sendmessage(self, p: dict) -> dict:
         user = self._chat(p)
@@ -392,3 +412,32 @@ class FakeTelegram:
             else:
                 hook.failures.append(status)
                 await asyncio.sleep(0.05)
+
+
+def _language(p: dict) -> str:
+    """The call's language_code ("" for everyone), checked like Telegram."""
+    lang = p.get("language_code", "") or ""
+    if lang and not re.fullmatch(r"[a-z]{2}", lang):
+        raise ApiError(400, "Bad Request: invalid language code specified")
+    return lang
+
+
+def _scope(p: dict) -> str:
+    """A command scope as a key: its type, and the chat for the chat scopes."""
+    scope = p.get("scope") or {"type": "default"}
+    kind = scope.get("type") if isinstance(scope, dict) else None
+    if kind in ("chat", "chat_administrators"):
+        if not isinstance(scope.get("chat_id"), int | str) or not str(scope["chat_id"]).lstrip("-").isdigit():
+            raise ApiError(400, "Bad Request: chat_id is required for this scope")
+        return f"{kind}:{scope['chat_id']}"
+    if kind not in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators"):
+        raise ApiError(400, "Bad Request: unsupported scope")
+    return kind
+
+
+def _profile_text(p: dict, field: str, limit: int) -> str:
+    """A description text: at most `limit` characters (empty removes it)."""
+    text = p.get(field, "") or ""
+    if not isinstance(text, str) or len(text) > limit:
+        raise ApiError(400, f"Bad Request: {field} is too long")
+    return text

@@ -42,6 +42,31 @@ class BotMessage:
         """The button labels, in order."""
         return [button["text"] for button in self.buttons]
 
+    @property
+    def rows(self) -> list[list[str]]:
+        """The button labels, row by row, as the keyboard lays them out."""
+        return [[button["text"] for button in row] for row in self.keyboard]
+
+    def screen(self) -> str:
+        """The message as a phone shows it, in plain text: bold as **…**, links as name <url>,
+        then the keyboard, one line per row of buttons."""
+        marks: dict[int, list[str]] = {}
+        for e in self.entities:
+            start, end = e["offset"], e["offset"] + e["length"]
+            if e["type"] == "bold":
+                marks.setdefault(start, []).append("**")
+                marks.setdefault(end, []).insert(0, "**")
+            elif e["type"] == "text_link":
+                marks.setdefault(end, []).insert(0, f" <{e['url']}>")
+        out, offset = [], 0  # entity offsets count UTF-16 code units
+        for ch in self.text:
+            out += marks.get(offset, [])
+            out.append(ch)
+            offset += len(ch.encode("utf-16-le")) // 2
+        text = "".join(out + marks.get(offset, []))
+        buttons = ["  ".join(f"[ {label} ]" for label in row) for row in self.rows]
+        return "\n".join([text, *buttons]) if buttons else text
+
     def to_api(self, me: dict, chat: dict) -> dict:
         """The Message object of the Bot API."""
         data = {

@@ -18,7 +18,8 @@ from telegram.ext import Application, ContextTypes
 from bot.adapters.telegram.answered import edit_answered
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
-from bot.adapters.telegram.render import escape, parse_callback, render, with_choice
+from bot.adapters.telegram.menus import follow_language
+from bot.adapters.telegram.render import answered, escape, parse_callback, render, with_choice
 from bot.events import Incoming, Reply
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -108,7 +109,7 @@ class TelegramBot:
             self._membership(update)
             return
         user = update.effective_user
-        lang = user.language_code if user else None
+        lang = hint = user.language_code if user else None
         if chat.type != ChatType.PRIVATE:
             await self._group(update, chat.id, lang, context.application)
             return
@@ -117,6 +118,7 @@ class TelegramBot:
             if language is not None:  # the session's own choice (/language) wins
                 lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
+            await follow_language(self, context.application, chat.id, lang, hint)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except StoreError as exc:
@@ -173,7 +175,7 @@ class TelegramBot:
         node, option = parsed
         replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
         if message is not None:
-            if replies and replies[0].kind == "error":  # stale: the engine says so
+            if not replies or not answered(replies[0], node, option):  # stale, Back, or a menu action
                 await self._drop_keyboard(app, chat_id, message.message_id)
             else:
                 await self._show_choice(app, chat_id, message, query.data or "")
@@ -251,6 +253,10 @@ class TelegramBot:
                         reply_markup=o.keyboard,
                         link_preview_options=NO_PREVIEW,
                     ),
+                    # a retry after a timeout may have made a copy: the message before loses its buttons
+                    unsure=(lambda m: self._drop_keyboard(app, chat_id, m.message_id - 1))
+                    if out.keyboard
+                    else None,
                 )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import httpx
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseUpdateProcessor
@@ -66,6 +67,15 @@ def not_modified(exc: BadRequest) -> bool:
     return "message is not modified" in exc.message.lower()
 
 
+def may_have_arrived(exc: BaseException) -> bool:
+    """False when a failed call certainly never reached Telegram (no connection, no free
+    connection) or Telegram answered with an error; True when it may have been carried out."""
+    cause = exc.__cause__
+    if isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return False
+    return isinstance(cause, httpx.HTTPError)  # read/write timeouts, dropped connections
+
+
 class Caller:
     """Runs one Bot API call: waits out flood control, retries timeouts a bounded number of
     times, ignores "message is not modified"; any other error is raised to the caller."""
@@ -75,12 +85,27 @@ class Caller:
         self.retry_delay = retry_delay
         self.on_retry: Callable[[str, str], None] | None = None  # (method, "flood" | "network")
 
-    async def __call__(self, what: str, make: Callable[[], Awaitable[T]]) -> T | None:
-        """Call `make()` (a fresh coroutine per attempt); `what` names it in logs."""
+    async def __call__(
+        self,
+        what: str,
+        make: Callable[[], Awaitable[T]],
+        *,
+        unsure: Callable[[T], Awaitable[Any]] | None = None,
+    ) -> T | None:
+        """Call `make()` (a fresh coroutine per attempt); `what` names it in logs.
+
+        When an attempt failed in a way that it may still have been carried out (a read
+        timeout, a dropped connection) and a retry succeeds, `unsure(result)` is called: the
+        place to make a possible duplicate harmless."""
         failures = floods = 0
+        maybe_done = False
         while True:
             try:
-                return await make()
+                result = await make()
+                if maybe_done and unsure is not None and result is not None:
+                    log.warning("%s: an earlier attempt may have been carried out too", what)
+                    await unsure(result)
+                return result
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 floods += 1
@@ -96,6 +121,7 @@ class Caller:
                 raise
             except (TimedOut, NetworkError) as exc:
                 failures += 1
+                maybe_done = maybe_done or may_have_arrived(exc)
                 if failures >= self.retries:
                     raise
                 log.warning("%s: %s, retry %d of %d", what, type(exc).__name__, failures, self.retries - 1)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.events import Reply
+from bot.events import BACK, Reply
 
 MAX_TEXT = 4096  # Telegram's limit for one message, in UTF-16 code units
 MAX_CALLBACK = 64  # bytes of callback data
 CHOSEN_MARK = "✓"
+BACK_MARK = "⬅"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -53,15 +54,26 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """One button per row for each option of `reply`, or None when it has no options."""
-    if not reply.options:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(o.label, callback_data=callback_data(reply.node, o.id))]
-            for o in reply.options
-        ]
-    )
+    """The inline keyboard of `reply`: answers one per row, a menu of actions two per row,
+    then a Back button when the reply offers one; None when there is nothing to press."""
+    buttons = [InlineKeyboardButton(o.label, callback_data=callback_data(reply.node, o.id)) for o in reply.options]
+    width = 2 if reply.actions else 1
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    if reply.back:
+        rows.append([InlineKeyboardButton(f"{BACK_MARK} {reply.back}", callback_data=callback_data(reply.node, BACK))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _html(piece: str, reply: Reply) -> str:
+    """One piece of a reply's text as HTML: strong lines bold, ``name: url`` link lines named links."""
+    lines = []
+    strong = set(reply.strong)
+    for line in piece.split("\n"):
+        lines.append(f"<b>{escape(line)}</b>" if line in strong and line.strip() else escape(line))
+    body = "\n".join(lines)
+    for name, url in reply.links:
+        body = body.replace(escape(f"{name}\n  {url}"), f'<a href="{html.escape(url, quote=True)}">{escape(name)}</a>')
+    return body
 
 
 def _pieces(text: str, limit: int) -> list[str]:
@@ -102,21 +114,25 @@ def _pieces(text: str, limit: int) -> list[str]:
 def render(reply: Reply, *, limit: int = MAX_TEXT) -> list[Outgoing]:
     """The messages for one reply: the text escaped and split to fit, the keyboard on the last.
 
-    The first line of an outcome (its headline) is bold.
+    The reply's `strong` lines are bold (an outcome's disposition line and headline, section
+    headings) and its `links` are named links.
     """
     text = reply.text.strip() or "…"
-    bold_first = reply.kind == "outcome"
-    # leave room for the <b></b> around the headline
-    pieces = _pieces(text, limit - (7 if bold_first else 0))
-    out = []
-    for i, piece in enumerate(pieces):
-        body = escape(piece)
-        if i == 0 and bold_first:
-            head, nl, rest = piece.partition("\n")
-            body = f"<b>{escape(head)}</b>{nl}{escape(rest)}" if head.strip() else body
-        out.append(Outgoing(body, None))
+    # leave room for the markup: <b></b> around strong lines, <a href=""></a> around links
+    room = 7 * len(reply.strong) + sum(15 + len(url) for _, url in reply.links)
+    pieces = _pieces(text, max(limit - room, limit // 2))
+    out = [Outgoing(_html(piece, reply), None) for piece in pieces]
     out[-1] = Outgoing(out[-1].html, keyboard(reply))
     return out
+
+
+def answered(first: Reply, node: str, option: str) -> bool:
+    """True when a press answered its question (so it gets a ✓ line): not a stale press
+    (the engine's first reply is an error), not Back, not a menu action such as Sources on the
+    same advice (its first reply is that menu's message for the same node)."""
+    if first.kind == "error" or option == BACK:
+        return False
+    return not (first.actions and first.node == node)
 
 
 def with_choice(message_html: str, label: str, *, limit: int = MAX_TEXT) -> str | None:
