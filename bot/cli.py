@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.errors import ConfigError, ContentError
-from bot.logs import setup_logging
+from bot.logs import set_verbosity, setup_logging
 from bot.settings import Settings
 from bot.storage.base import StoreError
 
@@ -28,7 +28,7 @@ class _Version(argparse.Action):
 def version_text() -> str:
     """`mamaflow 0.1.0, content 1a2b3c4d5e6f (/path/to/flows, /path/to/locales)`."""
     try:
-        settings = Settings.load()
+        settings = Settings.load(telegram=False)
     except ConfigError:
         settings = Settings()
     where = f"{settings.flows_dir}, {settings.locales_dir}"
@@ -98,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; errors become `file:line: message` lines and an exit code."""
     args = _parser().parse_args(argv)
     try:
-        setup_logging(Settings.load().log_format)
+        common = Settings.load(telegram=False)
+        setup_logging(common.log_format)
+        set_verbosity(common.log_level)
         return _run(args)
     except ContentError as exc:
         for problem in exc.problems:
@@ -116,22 +118,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "lint":
         from bot.commands import lint
 
-        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales)
+        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales, telegram=False)
         return lint(settings)
     if args.command == "graph":
         from bot.commands import graph
 
-        settings = Settings.load(flows_dir=args.flows)
+        settings = Settings.load(flows_dir=args.flows, telegram=False)
         return graph(settings, args.flow or settings.flow, args.format)
     if args.command == "paths":
         from bot.commands import paths
 
-        settings = Settings.load(flows_dir=args.flows)
+        settings = Settings.load(flows_dir=args.flows, telegram=False)
         return paths(settings, args.flow or settings.flow, table=args.table)
     if args.command in ("preview", "translations", "signoff"):
         from bot.review import commands as review
 
-        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales)
+        settings = Settings.load(flows_dir=args.flows, locales_dir=args.locales, telegram=False)
         if args.command == "preview":
             return review.run_preview(settings, out=args.out, langs=args.lang)
         if args.command == "translations":
@@ -147,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "console":
         from bot.adapters.console import run_console
 
-        settings = Settings.load(store=args.store)
+        settings = Settings.load(store=args.store, telegram=False)
         return run_console(settings, user=args.user, lang=args.lang, jsonl=args.jsonl)
     if args.command == "telegram":
         from bot.adapters.telegram import run_telegram

@@ -29,6 +29,17 @@ def lint(settings: Settings) -> int:
                 f"no flow named '{settings.flow}', the flow the bot runs (flows: {known})",
             )
         )
+    if content.locales and settings.locale not in content.locales:
+        languages = ", ".join(sorted(content.locales))
+        fallback = "en" if "en" in content.locales else next(iter(content.locales))
+        content.problems.append(
+            Problem(
+                str(settings.locales_dir),
+                0,
+                f"BOT_LOCALE '{settings.locale[:20]}' is not available ({languages}); the bot would use {fallback}",
+                warning=True,
+            )
+        )
     if not content.errors:
         content.problems += review_problems(settings, content.locales)
     for problem in content.problems:

@@ -67,3 +67,14 @@ def setup_logging(fmt: str = "text", level: int | str = logging.WARNING, *, forc
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=force)
+
+
+def set_verbosity(level: str | None) -> None:
+    """Apply BOT_LOG_LEVEL to the bot's own loggers; None keeps each module's default.
+
+    Whatever the level, `transitions` stays at WARNING: its INFO lines name the states a user
+    passed through, which is her answers.
+    """
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    if level is not None:
+        logging.getLogger("bot").setLevel(level)

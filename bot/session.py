@@ -92,6 +92,8 @@ class Session:
             raise ValueError(f"not a stored session: {exc}") from exc
         if not (isinstance(state, str) and isinstance(version, str)):
             raise ValueError("not a stored session: state and version must be text")
+        if not all(isinstance(n, str) and isinstance(o, str) for n, o in answers):
+            raise ValueError("not a stored session: answers must be node and option ids")
         lang, menu = data.get("l"), data.get("m")
         session = cls(
             state,

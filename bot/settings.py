@@ -13,6 +13,7 @@ from bot.errors import ConfigError
 DEFAULT_STORE = "sqlite:///data/mamaflow.db"
 DEFAULT_API = "https://api.telegram.org"
 DEFAULT_TTL = "30d"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 FLOWS_DIR = content_dir("flows")
 LOCALES_DIR = content_dir("locales")
@@ -35,13 +36,21 @@ class Settings:
     locales_dir: Path = LOCALES_DIR
     flow: str = "triage"
     log_format: str = "text"
+    log_level: str | None = None  # BOT_LOG_LEVEL; None: warnings, plus the Telegram adapter's INFO lines
     session_ttl: float | None = 30 * 86400  # seconds an idle conversation is kept; None = keep
 
-
     @classmethod
-    def load(cls, env: Mapping[str, str] | None = None, **flags: object) -> Settings:
-        """Build settings from flags (None means not given), then `env` (os.environ)."""
+    def load(
+        cls, env: Mapping[str, str] | None = None, *, telegram: bool = True, **flags: object
+    ) -> Settings:
+        """Build settings from flags (None means not given), then `env` (os.environ).
+
+        With `telegram=False` (console, lint, ...) the TELEGRAM_* variables are not read, so a
+        bad Telegram setting cannot stop a command that does not use it.
+        """
         env = os.environ if env is None else env
+        if not telegram:
+            env = {k: v for k, v in env.items() if not k.startswith("TELEGRAM_")}
 
         def pick(flag: str, var: str, default: object) -> object:
             value = flags.get(flag)
@@ -56,6 +65,13 @@ class Settings:
         log_format = str(pick("log_format", "BOT_LOG_FORMAT", "text")).lower()
         if log_format not in ("text", "json"):
             raise ConfigError(f"BOT_LOG_FORMAT must be 'text' or 'json', got '{log_format}'")
+        log_level = pick("log_level", "BOT_LOG_LEVEL", None)
+        if log_level is not None:
+            log_level = str(log_level).upper()
+            if log_level not in LOG_LEVELS:
+                raise ConfigError(
+                    f"BOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got '{str(log_level)[:40]}'"
+                )
         return cls(
             store=str(pick("store", "BOT_STORE", DEFAULT_STORE)),
             locale=str(pick("locale", "BOT_LOCALE", "en")),
@@ -70,6 +86,7 @@ class Settings:
             flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
             locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
             log_format=log_format,
+            log_level=log_level,  # type: ignore[arg-type]
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 from pathlib import Path
 
@@ -49,8 +50,12 @@ def test_compose_runs_two_workers_on_one_redis_with_the_dockerfile_port() -> Non
         assert "TELEGRAM_WEBHOOK_SECRET" not in env, "the secret is derived from the token, the same everywhere"
         assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
     assert services["redis"]["image"].startswith("redis:") and services["redis"]["healthcheck"]
-    proxy = " ".join(services["proxy"]["command"])
-    assert all(f"--to {name}:{port}" in proxy for name in workers)
+    caddyfile = compose["configs"]["caddyfile"]["content"]
+    hook_path = "/" + workers["worker-1"]["environment"]["TELEGRAM_WEBHOOK_URL"].split("/", 3)[3]
+    assert f"handle {hook_path} {{" in caddyfile, "only the webhook path is forwarded"
+    upstreams = re.search(r"reverse_proxy ([^{]+)\{", caddyfile)
+    assert upstreams and upstreams.group(1).split() == [f"{name}:{port}" for name in workers]
+    assert "health_uri /healthz" in caddyfile
 
 
 @pytest.fixture(scope="module")

@@ -230,3 +230,17 @@ def test_the_console_on_an_unreachable_redis_says_so_in_one_line() -> None:
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: the session store failed: Redis: ConnectionError")
+
+
+async def test_rediss_talks_tls_and_checks_the_certificate() -> None:
+    from tests.redis_server import redis_server
+
+    with redis_server(tls=True) as url:
+        store = open_store(url, ttl=60)
+        assert await store.put("tg:1", sample(), rev=0)
+        assert (await store.get("tg:1")).rev == 1
+        await store.close()
+        unverified = open_store(url.split("?", 1)[0])  # the server's certificate is not trusted
+        with pytest.raises(StoreError, match="Redis: ConnectionError"):
+            await unverified.get("tg:1")
+        await unverified.close()

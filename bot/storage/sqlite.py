@@ -82,10 +82,6 @@ class SQLiteStore:
         await self._call(self._db.close)
         self._thread.shutdown(wait=True)
 
-    def purge(self) -> int:
-        """Delete every expired session now (blocking); return how many were deleted."""
-        return self._purge(self._clock())
-
     # -- where the calls run -----------------------------------------------------------------
 
     async def _try(self, fn: Callable[..., T], *args: Any) -> T:

@@ -25,6 +25,7 @@ def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .concurrent_updates(PerChatProcessor())
+        .connection_pool_size(config.pool_size)
         .connect_timeout(t)
         .read_timeout(t)
         .write_timeout(t)

@@ -31,6 +31,7 @@ class TelegramConfig:
     request_timeout: float = 10.0  # connect/read/write timeout of other API calls
     retries: int = 3  # attempts for a call that timed out or hit a network error
     retry_delay: float = 1.0  # first pause between such attempts (doubles each time)
+    pool_size: int = 32  # HTTP connections for Bot API calls (getUpdates has its own); see bench
 
     def __post_init__(self) -> None:
         if not self.secret_token:

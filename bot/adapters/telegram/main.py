@@ -23,7 +23,8 @@ def setup_logging(token: str) -> None:
     # PTB's and httpx's DEBUG/INFO lines carry the URL (with the token) and update contents
     for name in ("telegram", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    log.setLevel(logging.INFO)
+    if logging.getLogger("bot").level == logging.NOTSET:  # BOT_LOG_LEVEL not given
+        log.setLevel(logging.INFO)
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.WARNING)
