@@ -62,6 +62,7 @@ bench: $(RUN_STAMP)  ## speed on this machine: engine, stores, start-up (interle
 	$(PY) bench/bench_core.py
 	$(PY) bench/bench_telegram.py
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_workers.py
 
 telegram: $(RUN_STAMP)  ## run the Telegram bot (needs TELEGRAM_BOT_TOKEN)
 	@$(PY) -m bot telegram

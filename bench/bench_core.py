@@ -33,7 +33,6 @@ from bot.lint import check_content  # noqa: E402
 from bot.session import Session  # noqa: E402
 from bot.storage import open_store  # noqa: E402
 
-USERS = 1000
 CHUNK = 2000  # presses per chunk
 
 
@@ -44,7 +43,7 @@ def make_engine(store_url: str) -> Engine:
 
 
 class EngineWalker:
-    """Users walking every path through `Engine.handle`; a finished walk is deleted from the store."""
+    """Users walking every path through `Engine.handle`, each walk a new conversation."""
 
     def __init__(self, engine: Engine, prefix: str):
         self.engine = engine
@@ -55,17 +54,16 @@ class EngineWalker:
 
     async def run(self, presses: int) -> int:
         """Press `presses` buttons; return how many were pressed."""
-        handle, store = self.engine.handle, self.engine.store
+        handle = self.engine.handle
         done = 0
         while done < presses:
             path = self.paths[self.walk % len(self.paths)]
-            key = f"{self.prefix}:{self.walk % USERS}"
+            key = f"{self.prefix}:{self.walk}"
             node, option = path[self.step]
             await handle(Incoming(key, option=option, node=node))
             done += 1
             self.step += 1
             if self.step == len(path):
-                await store.delete(key)
                 self.step = 0
                 self.walk += 1
         return done

@@ -11,9 +11,9 @@ from bot.i18n import Catalog, Locale
 NUMBER = "\x00number\x00"  # stands in for the emergency number to see where it is said
 
 
-def _paths(flow: Flow) -> dict[tuple[str, tuple], Path]:
+def _paths(flow: Flow) -> dict[tuple[str, tuple[tuple[str, str], ...]], Path]:
     """One path per (outcome, answers that change what it shows)."""
-    found: dict[tuple[str, tuple], Path] = {}
+    found: dict[tuple[str, tuple[tuple[str, str], ...]], Path] = {}
     for path in walk(flow):
         if isinstance(path, Path):
             found.setdefault((path.outcome, path.answers), path)

@@ -27,7 +27,7 @@ def placeholders(text: str) -> frozenset[str]:
 DEFAULT_VALUES = {"emergency_number": "ui.emergency_number_default"}
 
 
-class _Values(dict):
+class _Values(dict[str, str]):
     """Placeholder values; an unset one takes its locale default, an unknown one stays."""
 
     def __init__(self, values: dict[str, str], locale: Locale):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 
 class _Held:
@@ -10,7 +11,7 @@ class _Held:
 
     __slots__ = ("_entry", "_key", "_locks")
 
-    def __init__(self, locks: dict[str, list], key: str):
+    def __init__(self, locks: dict[str, list[Any]], key: str):
         self._locks, self._key = locks, key
         entry = locks.get(key)
         if entry is None:
@@ -39,7 +40,7 @@ class KeyedLocks:
     """Serialises turns of one conversation; different conversations run concurrently."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, list] = {}
+        self._locks: dict[str, list[Any]] = {}  # key -> [lock, holders]
 
     def hold(self, key: str) -> _Held:
         """`async with locks.hold(key):` runs the block while holding the key's lock."""

@@ -57,7 +57,8 @@ def clinical_table(
         "",
     ]
     for status, location in sorted(groups, key=order):
-        rows, screened = [], {}
+        rows: list[tuple[tuple[tuple[str, str], ...], str]] = []
+        screened: dict[str, dict[str, None]] = {}
         for path in groups[(status, location)]:
             ids = [n for n, _ in path.answers]
             start = ids.index(location_node) + 1 if location_node in ids else 0
@@ -71,8 +72,8 @@ def clinical_table(
             out += [f"Asked first (`{node}`): " + ", ".join(f"`{o}`" for o in offered), ""]
         out += ["| answers | outcome | disposition |", "|---|---|---|"]
         for after_answers, outcome in rows:
-            after = " → ".join(f"{n}: `{o}`" for n, o in after_answers)
+            shown = " → ".join(f"{n}: `{o}`" for n, o in after_answers)
             disposition = flow.nodes[outcome].disposition
-            out.append(f"| {after} | `{outcome}` | **{disposition}** |")
+            out.append(f"| {shown} | `{outcome}` | **{disposition}** |")
         out.append("")
     return "\n".join(out)

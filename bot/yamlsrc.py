@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
 from bot.errors import Problem
 
 
-class LDict(dict):
+class LDict(dict[Any, Any]):
     """A mapping from YAML that knows its own line and the line of each key."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
     def line_of(self, key: object) -> int:
         """The line of `key`, or of the mapping itself when the key is absent."""
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):
+class LList(list[Any]):
     """A sequence from YAML that knows its own line and the line of each item."""
 
     line: int = 0
-    item_lines: list
+    item_lines: list[int]
 
 
 def line_of(value: object, default: int = 0) -> int:
@@ -52,8 +53,8 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
@@ -69,7 +70,7 @@ class _Loader(yaml.SafeLoader):
 
 
 # libyaml (PyYAML's C parser) when PyYAML was built with it: the same nodes, about 10x faster.
-_CLoader = getattr(yaml, "CSafeLoader", None)
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
 _OPEN, _CLOSE = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -80,7 +81,7 @@ def _check_events(text: str) -> None:
     try:
         for event in yaml.parse(text, Loader=_CLoader):
             if isinstance(event, _NODE_EVENTS):
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1  # type: ignore[union-attr]  # node events have marks
                 if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
                     raise _Refused(
                         line, "YAML anchors and aliases (&name, *name) are not supported; write the value out"
@@ -103,13 +104,13 @@ def _loader(text: str) -> yaml.SafeLoader:
     if _CLoader is None:
         return _Loader(text)
     _check_events(text)
-    return _CLoader(text)  # type: ignore[return-value]
+    return cast(yaml.SafeLoader, _CLoader(text))  # libyaml's loader has the same interface
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem]):
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem]) -> Any:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
         problems.append(Problem(path, line, f"unsupported YAML tag {node.tag}"))
@@ -132,12 +133,12 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
             out.key_lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
-        out = LList()
-        out.line, out.item_lines = line, []
+        seq = LList()
+        seq.line, seq.item_lines = line, []
         for item in node.value:
-            out.append(_convert(item, loader, path, problems))
-            out.item_lines.append(item.start_mark.line + 1)
-        return out
+            seq.append(_convert(item, loader, path, problems))
+            seq.item_lines.append(item.start_mark.line + 1)
+        return seq
     return loader.construct_object(node, deep=True)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 import json
 import os
 import random
@@ -61,7 +62,7 @@ class YieldingStore:
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self.inner, name)
-        if not asyncio.iscoroutinefunction(target):
+        if not inspect.iscoroutinefunction(target):
             return target
 
         async def call(*args: Any, **kwargs: Any) -> Any:
@@ -226,6 +227,7 @@ class EngineFuzz(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.engine = _engine()
         self.shown: dict[str, Reply] = {}  # each user's last message from the bot
+        self.delivered: dict[str, set[str]] = {}  # event ids marked delivered, per user
 
     def teardown(self) -> None:
         self.loop.run_until_complete(self.engine.store.close())
@@ -306,6 +308,38 @@ class EngineFuzz(RuleBasedStateMachine):
         for user in {user for user, _ in turns}:
             self._do(Incoming(user))  # what the chat shows now
 
+    @rule(
+        user=st.sampled_from(USERS),
+        event=st.integers(0, 5),
+        text=st.none() | texts | st.sampled_from(COMMANDS),
+        deliver=st.booleans(),
+    )
+    def channel_turn(self, user: str, event: int, text: str | Huge | None, deliver: bool) -> None:
+        """What Telegram does: numbered events, some sent again, marked delivered after sending."""
+        eid = f"{user}#{event}"
+        if text is None:  # a press of the button the bot showed last
+            last = self.shown.get(user)
+            option = last.options[0].id if last is not None else "agree"
+            incoming = Incoming(user, option=option, node=last.node if last else None, event_id=eid)
+        else:
+            incoming = Incoming(user, text=_text(text), event_id=eid)
+        EngineFuzz.inputs += 1
+        replies = self.loop.run_until_complete(self.engine.handle(incoming))
+        if not replies:  # only an event already applied and delivered gets nothing
+            assert eid in self.delivered.get(user, set()), f"no reply to {incoming!r}"
+            return
+        self._check(incoming, replies)
+        self.shown[user] = replies[-1]
+        if deliver:
+            self.loop.run_until_complete(self.engine.sent(user, event_id=eid, channel={"m": event}))
+            self.delivered.setdefault(user, set()).add(eid)
+
+    @rule(user=st.sampled_from(USERS))
+    def block_then_write(self, user: str) -> None:
+        """She blocks the bot, then comes back: the flag never gets in the way."""
+        self.loop.run_until_complete(self.engine.mark_blocked(user))
+        self._do(Incoming(user))
+
     # -- invariants ---------------------------------------------------------------------------
 
     @invariant()
@@ -321,6 +355,7 @@ class EngineFuzz(RuleBasedStateMachine):
             assert stored.version == flow.version
             assert stored.lang is None or stored.lang in self.engine.catalog.locales, stored.lang
             assert stored.menu in (None, LANGUAGE_MENU), stored.menu
+            assert isinstance(data.get("e", []), list) and isinstance(data.get("c", {}), dict), data
             replay = Session.from_dict({**data, "s": flow.start, "a": []})
             for node_id, option in stored.answers:
                 assert replay.state == node_id, (stored.answers, replay.state)

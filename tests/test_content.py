@@ -38,8 +38,13 @@ REQUIRED = {
     "constant_severe_pain": "emergency",  # abruption: 999
     "fever_postpartum": "same_day",
     "one_sided_pain_shoulder": "urgent",  # ectopic: straight away
+    "epidural_site": "urgent",  # abscess, haematoma, post-dural-puncture headache: birth unit now
+    "breast_red_hot": "same_day",  # mastitis: GP or urgent advice line today
 }
 REQUIRED_IN_PREGNANCY = {"one_leg_swollen": "urgent"}  # in pregnancy: the maternity unit
+# In the first 6 weeks after birth or a loss, infection and clots are potentially
+# life-threatening (NICE CG37 Table 5-1, NG194): urgent.
+REQUIRED_EARLY = {"one_leg_swollen": "urgent", "fever_urinary": "urgent", "fever_postpartum": "urgent"}
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +110,8 @@ def test_flag_outcomes_are_at_least_as_urgent_as_the_reference(engine, paths) ->
         required = REQUIRED[flag]
         if given["status"] in PREGNANT:
             required = REQUIRED_IN_PREGNANCY.get(flag, required)
+        if given.get("since_birth") == "under_6_weeks":
+            required = REQUIRED_EARLY.get(flag, required)
         got = engine.flow.nodes[path.outcome].disposition
         assert RANK[got] <= RANK[required], f"{flag} ({given['status']}) -> {got}, needs {required}"
 

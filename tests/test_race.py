@@ -92,10 +92,11 @@ async def test_two_workers_answering_one_chat_at_once_give_one_coherent_conversa
     assert len(allowed) == 2
     store_a, store_b = two_stores(kind, request, tmp_path)
     worker_a, worker_b = make_engine(store=Worker(store_a)), make_engine(store=Worker(store_b))
+    earlier = make_engine(store=store_a)  # the turns before the race were answered by a third worker
     seen: dict[str, int] = {}
     for i in range(TRIES):
         key = f"tg:{i}"
-        await prepare(worker_a, key)
+        await prepare(earlier, key)
         ra, rb = await asyncio.gather(
             worker_a.handle(Incoming(key, text="mild", event_id=f"{i}a")),
             worker_b.handle(Incoming(key, text="severe", event_id=f"{i}b")),

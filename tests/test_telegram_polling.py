@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.events import Incoming, Option, Reply
+from bot.storage.base import StoreError
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_telegram.harness import running_bot
 from tests.test_telegram_process import bot_process
@@ -52,9 +53,7 @@ async def test_an_update_is_confirmed_only_after_its_reply_is_sent() -> None:
         await ana.send("again")
         await ana.read()
         # confirmed once handled: the next poll starts after it
-        assert any(
-            c.method == "getUpdates" and int(c.params.get("offset") or 0) > uid for c in tg.fake.calls
-        )
+        assert any(c.method == "getUpdates" and int(c.params.get("offset") or 0) > uid for c in tg.fake.calls)
 
 
 async def test_a_press_is_answered_while_her_earlier_message_is_still_handled() -> None:
@@ -91,3 +90,32 @@ async def test_a_token_rejected_while_polling_ends_the_process_with_exit_1() -> 
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "rejected the token while polling" in errors[0], err
     assert "Traceback" not in err and TOKEN not in err
+
+
+class StoreDown:
+    """An engine whose store is unreachable for the first `failures` turns."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.turns = 0
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Raise StoreError while the store is down; echo afterwards."""
+        self.turns += 1
+        if self.turns <= self.failures:
+            raise StoreError("database is locked")
+        return [Reply("question", "echo", f"got: {incoming.text}", (Option("ok", "OK"),))]
+
+
+async def test_an_update_is_kept_and_retried_while_the_store_is_unreachable(caplog) -> None:
+    """Issue 11: no update is lost when the store is down; she gets her answer, not an apology."""
+    engine = StoreDown(failures=2)
+    async with running_bot(engine) as tg:
+        ana = tg.fake.user()
+        uid = await ana.send("hello")
+        assert (await ana.read(timeout=8)).text == "got: hello"  # no "Sorry" first
+        assert engine.turns == 3
+        first_try = [c for c in tg.fake.calls if c.method == "sendMessage"]
+        assert len(first_try) == 1
+    assert sum("store is unreachable" in r.getMessage() for r in caplog.records) == 1
+    assert f"update {uid} failed" not in caplog.text

@@ -50,7 +50,7 @@ class FlakyStore:
 async def tg():
     """The real bot in webhook mode on the mini content, with a store that can fail."""
     engine = make_engine()
-    engine.store = flaky = FlakyStore(engine.store)
+    engine.store = engine.commits.store = flaky = FlakyStore(engine.store)
     async with running_bot(engine, mode="webhook", catalog=engine.catalog) as running:
         running.store = flaky  # type: ignore[attr-defined]
         yield running
@@ -157,6 +157,8 @@ async def test_store_down_answers_503_until_it_is_back_and_nothing_is_lost(tg: R
     ana = tg.fake.user()
     await ana.send("/start")
     first = await ana.read()
+    while tg.fake._updates:  # the /start is acknowledged (its delivery noted) before the outage
+        await asyncio.sleep(0.01)
     tg.store.down = True
     async with aiohttp.ClientSession() as http, http.get(base(tg) + "/healthz") as r:
         assert r.status == 503 and "StoreError" in await r.text()

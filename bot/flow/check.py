@@ -71,10 +71,12 @@ def _check_node(flow: Flow, node: Node) -> list[Problem]:
     for rng in node.numbers:
         if rng.option not in ids:
             out.append(_err(node, rng.line, f"numbers: '{rng.option}' is not an option here"))
-    for a in node.numbers:
-        for b in node.numbers:
-            if a.line < b.line and a.min <= b.max and b.min <= a.max:
-                out.append(_err(node, b.line, f"numbers: {b.min}-{b.max} overlaps {a.min}-{a.max}"))
+    for one in node.numbers:
+        for other in node.numbers:
+            if one.line < other.line and one.min <= other.max and other.min <= one.max:
+                out.append(
+                    _err(node, other.line, f"numbers: {other.min}-{other.max} overlaps {one.min}-{one.max}")
+                )
     for variant in node.ask_when:
         out += _check_condition(flow, node, variant.when, variant.line)
     for item in node.items():

@@ -19,13 +19,15 @@ class _When:
         self.__name__ = " and ".join(str(c) for c in conditions)
 
     def __call__(self, event: EventData) -> bool:
-        answers = event.model.answered
+        model: Any = event.model  # a Session (transitions types models as object)
+        answers = model.answered
         return all(c.holds(answers) for c in self.conditions)
 
 
 def _record(event: EventData) -> None:
     """Before every transition: remember the answer given at the node being left."""
-    event.model.record(event.transition.source, event.event.name)
+    model: Any = event.model
+    model.record(event.transition.source, event.event.name)  # type: ignore[union-attr]  # always set here
 
 
 def compile_flow(flow: Flow, machine_cls: type[Machine] = Machine, **extra: Any) -> Machine:

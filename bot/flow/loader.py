@@ -157,8 +157,8 @@ def _assemble(fid: str, contents: list[_FileContent]) -> tuple[Flow, list[Proble
                 built = [node] if node else []
             for node in built:
                 if node.id in flow.nodes:
-                    first = flow.nodes[node.id]
-                    r.error(line, f"duplicate node id '{node.id}' (first at {first.file}:{first.line})")
+                    earlier = flow.nodes[node.id]
+                    r.error(line, f"duplicate node id '{node.id}' (first at {earlier.file}:{earlier.line})")
                 else:
                     flow.nodes[node.id] = node
         problems.extend(r.problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.flow.model import Branch, Item, Node, NumberRange, OptionSpec, Variant
+from bot.flow.model import Branch, Condition, Item, Node, NumberRange, OptionSpec, Variant
 from bot.flow.reader import TARGET, Reader, kind_of, show
 from bot.flow.spec import NODE_MARKERS, RESERVED_IDS
 from bot.yamlsrc import LDict, LList
@@ -121,7 +121,8 @@ def _options(r: Reader, body: LDict, where: str, params: frozenset[str] | None) 
         if "options" in body:
             r.error(body.line_of("options"), f"{where}: 'options' must be a non-empty list")
         return []
-    out, seen = [], {}
+    out: list[OptionSpec] = []
+    seen: dict[str, int] = {}
     for item, line in zip(value, value.item_lines, strict=True):
         m = r.mapping(item, "option", f"{where} option", line)
         if m is None:
@@ -147,7 +148,7 @@ def _next(r: Reader, m: LDict, where: str, params: frozenset[str] | None) -> lis
     if value is None:
         return []
     if isinstance(value, str):
-        raw = [(value, None, line)]
+        raw: list[tuple[str, Condition | None, int]] = [(value, None, line)]
     elif isinstance(value, LList) and value:
         raw = []
         for item, iline in zip(value, value.item_lines, strict=True):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
+from typing import Any
 
 from bot.errors import Problem
 from bot.flow.model import Condition
@@ -41,12 +43,12 @@ class Reader:
                 self.error(value.line, f"{where}: missing key '{key}'")
         return value
 
-    def scalar(self, data: LDict, key: str, kind: str, where: str) -> object:
+    def scalar(self, data: LDict, key: str, kind: str, where: str) -> Any:
         """Read `data[key]` as a scalar of `kind`; None (and a problem) when mistyped."""
         if key not in data:
             return None
         value, line = data[key], data.line_of(key)
-        checks = {
+        checks: dict[str, tuple[Callable[[Any], object], str]] = {
             "id": (lambda v: isinstance(v, str) and ID.match(v), "an id of a-z, 0-9 and _"),
             "key": (lambda v: isinstance(v, str) and KEY.match(v), "a locale key like q.status"),
             "target": (lambda v: isinstance(v, str) and TARGET.match(v), "a node id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.flow.spec import (
     DISPOSITIONS,
@@ -14,7 +15,7 @@ from bot.flow.spec import (
     Field,
 )
 
-_SCALARS = {
+_SCALARS: dict[str, dict[str, Any]] = {
     "id": {"type": "string", "pattern": ID_PATTERN},
     "key": {"type": "string", "pattern": KEY_PATTERN},
     "target": {"type": "string", "pattern": TARGET_PATTERN},
@@ -25,12 +26,13 @@ _SCALARS = {
 }
 
 
-def _ref(shape: str) -> dict:
+def _ref(shape: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{shape}"}
 
 
-def _field(field: Field) -> dict:
+def _field(field: Field) -> dict[str, Any]:
     t = field.type
+    out: dict[str, Any]
     if t in _SCALARS:
         out = dict(_SCALARS[t])
     elif t == "condition":
@@ -50,7 +52,7 @@ def _field(field: Field) -> dict:
     return out
 
 
-def _object(shape: str) -> dict:
+def _object(shape: str) -> dict[str, Any]:
     fields = SHAPES[shape]
     return {
         "type": "object",
@@ -60,7 +62,7 @@ def _object(shape: str) -> dict:
     }
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every flow file satisfies."""
     defs = {name: _object(name) for name in SHAPES if name != "file"}
     defs["node"] = {"oneOf": [_ref(kind) for kind in NODE_KINDS]}
@@ -70,7 +72,7 @@ def json_schema() -> dict:
         "propertyNames": _SCALARS["id"],
         "additionalProperties": {"type": "array", "minItems": 1, "items": _SCALARS["id"]},
     }
-    schema = {
+    schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/mamaflow/mamaflow/flows/flow.schema.json",
         "title": "mamaflow flow file",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.engine import Engine
 from bot.events import Incoming, Reply
@@ -35,7 +36,7 @@ class Walked:
     variants: dict[str, list[Variant]]
 
 
-def _signature(shown: dict[str, tuple[Reply, ...]], extras: dict[str, list]) -> tuple:
+def _signature(shown: dict[str, tuple[Reply, ...]], extras: dict[str, list[Any]]) -> tuple[object, ...]:
     return tuple(
         (
             lang,
@@ -54,7 +55,7 @@ async def walk_engine(
     flow = engine.flow
     paths = [(p.answers, p.outcome) for p in all_paths(flow)]
     variants: dict[str, list[Variant]] = {}
-    index: dict[tuple[str, tuple], Variant] = {}
+    index: dict[tuple[str, tuple[object, ...]], Variant] = {}
     for number, (answers, outcome) in enumerate(paths, 1):
         per_node: dict[str, dict[str, tuple[Reply, ...]]] = {}
         extras: dict[str, list[tuple[str, tuple[Reply, ...]]]] = {}

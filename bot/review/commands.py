@@ -10,13 +10,13 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.errors import ConfigError, Problem
 from bot.i18n import Catalog, Locale
-from bot.lint import check_content, raise_for
+from bot.lint import Content, check_content, raise_for
 from bot.review import signoff, translations
 from bot.settings import Settings
 from bot.storage import MemoryStore
 
 
-def _content(settings: Settings):
+def _content(settings: Settings) -> Content:
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
     raise_for(content)
     return content

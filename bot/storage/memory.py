@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.storage.base import Stored
+from bot.storage.base import Stored, encode
 
 PURGE_EVERY = 3600.0  # seconds between sweeps for expired sessions
 
@@ -33,7 +33,7 @@ class MemoryStore:
         if (entry[0] if entry else 0) != rev:
             return False
         expires = now + self._ttl if self._ttl else None
-        self._data[key] = (rev + 1, json.dumps(data, separators=(",", ":")), expires)
+        self._data[key] = (rev + 1, encode(data), expires)
         if now >= self._next_purge:
             self.purge(now)
         return True

@@ -14,7 +14,7 @@ from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
 from bot.errors import ConfigError
-from bot.storage.base import Stored, StoreError
+from bot.storage.base import Stored, StoreError, encode
 
 PREFIX = "mamaflow:session:"
 
@@ -64,7 +64,7 @@ class RedisStore:
 
     async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
         """Write if the stored revision is still `rev` (0: the key must not exist); False on conflict."""
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = encode(data)
         try:
             done = await self._cas(keys=[self._prefix + key], args=[rev, text, self._ttl_ms])
         except RedisError as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import ConfigError
-from bot.storage.base import Stored, StoreError
+from bot.storage.base import Stored, StoreError, encode
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ class SQLiteStore:
 
     async def put(self, key: str, data: dict[str, Any], *, rev: int) -> bool:
         """Write if the stored revision is still `rev` (0: no live session); False on conflict."""
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = encode(data)
         written = await self._try(self._put, key, text, rev)
         self._writes += 1
         if self._writes % CHECKPOINT_EVERY == 0:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from .delivery import ParallelDelivery
 from .rules import (
     ApiError,
     answer,
@@ -109,6 +110,10 @@ class FakeTelegram:
         self._delivery: asyncio.Task | None = None
         self._session: aiohttp.ClientSession | None = None
         self.url = ""
+        # webhook delivery: more than one connection delivers in parallel (see delivery.py)
+        self.webhook_connections = 1
+        self.webhook_duplicates = 0.0  # share of delivered updates Telegram sends once more
+        self.parallel: ParallelDelivery | None = None
 
     # ----------------------------------------------------------------- life cycle
     async def start(self, port: int = 0) -> FakeTelegram:
@@ -290,7 +295,11 @@ class FakeTelegram:
         async with self._changed:
             self._changed.notify_all()  # a pending long poll gets its 409
         if url and (self._delivery is None or self._delivery.done()):
-            self._delivery = asyncio.create_task(self._deliver())
+            if self.webhook_connections > 1:
+                self.parallel = ParallelDelivery(self, self.webhook_connections, self.webhook_duplicates)
+                self._delivery = asyncio.create_task(self.parallel.run())
+            else:
+                self._delivery = asyncio.create_task(self._deliver())
         return True
 
     async def _m_deletewebhook(self, p: dict) -> bool:

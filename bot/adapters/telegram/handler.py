@@ -10,21 +10,22 @@ import re
 from collections import OrderedDict
 from typing import Any, Protocol
 
-from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Message, Update
+from telegram import BotCommand, CallbackQuery, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.adapters.telegram.answered import edit_answered
+from bot.adapters.telegram.chatstate import LIVE, PRESSED, ChatStates, Turn
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
+from bot.adapters.telegram.keyboards import NO_PREVIEW, drop_keyboard, reconcile, retire_live, show_choice
 from bot.adapters.telegram.menus import follow_language
-from bot.adapters.telegram.render import answered, escape, parse_callback, render, with_choice
+from bot.adapters.telegram.render import answered, escape, parse_callback, render
 from bot.events import Incoming, Reply
 
+EARLY_MEMORY = 10_000  # presses answered ahead of their turn, remembered until the turn comes
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-MEMORY = 10_000  # chats whose last keyboard and last pressed button are remembered
 NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.use_buttons": "I can only read text. Please use the buttons or type your answer.",
     "ui.tg.private_only": "Please talk to me in a private chat: tap my name, then Send Message "
@@ -56,8 +57,7 @@ class TelegramBot:
         self.username = username
         self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
         self._tasks: set[asyncio.Future] = set()
-        self._live: OrderedDict[int, int] = OrderedDict()  # chat -> message with a keyboard
-        self._pressed: OrderedDict[tuple[int, int], str] = OrderedDict()  # message -> data
+        self.states = ChatStates(engine)  # live keyboard and last press, in the session
         self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
     # ------------------------------------------------------------------ texts
@@ -136,51 +136,53 @@ class TelegramBot:
             log_failure(uid, context.error)
 
     async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
-        key = f"tg:{chat_id}"
+        """One update of a private chat: load the chat's state, act, then save it (which also
+        marks the update delivered, so a redelivery of it is not answered again)."""
+        t = await self.states.load(chat_id, f"tg:{chat_id}", str(update.update_id))
         if update.callback_query is not None:
-            await self._press(update.callback_query, chat_id, key, lang, app)
-            return
-        message = update.message
-        if message is not None and message.text is not None:
-            await self.turn(app, chat_id, Incoming(key, text=message.text, lang=lang))
-            return
-        if message is not None and message.sticker is not None and message.sticker.emoji:
+            await self._press(update.callback_query, t, lang, app)
+        elif update.message is not None and update.message.text is not None:
+            await self.turn(app, t, Incoming(t.key, text=update.message.text, lang=lang, event_id=t.event_id))
+        elif update.message is not None and update.message.sticker is not None and update.message.sticker.emoji:
             # a sticker reads as its emoji (👍 agrees, 🙏 at the end says thanks), else the note
-            replies = await self.engine.handle(Incoming(key, text=message.sticker.emoji, lang=lang))
+            incoming = Incoming(t.key, text=update.message.sticker.emoji, lang=lang, event_id=t.event_id)
+            replies = await self.engine.handle(incoming)
             if replies and replies[0].kind == "error":
                 await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
                 replies = replies[1:]
-            await self.send(app, chat_id, replies)
-            return
-        # stickers, photos, voice, locations, edited messages, ...
-        await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
-        await self.turn(app, chat_id, Incoming(key, lang=lang))
+            await self.send(app, t, replies)
+        else:  # stickers, photos, voice, locations, edited messages, ...
+            await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
+            await self.turn(app, t, Incoming(t.key, lang=lang, event_id=t.event_id))
+        if t.state != t.loaded:
+            await reconcile(self.call, app, t, await self.states.current(t.key))
+        await self.states.save(t)
 
-    async def _press(
-        self, query: CallbackQuery, chat_id: int, key: str, lang: str | None, app: Application
-    ) -> None:
+    async def _press(self, query: CallbackQuery, t: Turn, lang: str | None, app: Application) -> None:
         message = query.message if isinstance(query.message, Message) else None
         parsed = parse_callback(query.data)
         if parsed is None:  # garbage or forged data: a notice, then the current question
             await self._answer(query, self.text(lang, "ui.tg.bad_button"))
             if message is not None:
-                await self._drop_keyboard(app, chat_id, message.message_id)
-            await self.turn(app, chat_id, Incoming(key, lang=lang))
+                await drop_keyboard(self.call, app, t, message.message_id)
+            await self.turn(app, t, Incoming(t.key, lang=lang, event_id=t.event_id))
             return
         if self._early.pop(query.id, None) is None:
             await self._answer(query, None)
-        pressed = (chat_id, message.message_id) if message is not None else None
-        if pressed is not None and self._pressed.get(pressed) == query.data:
+        pressed = [message.message_id, query.data] if message is not None else None
+        if pressed is not None and t.state.get(PRESSED) == pressed:
             return  # a double tap: the first tap has been answered with the next question
         node, option = parsed
-        replies = await self.engine.handle(Incoming(key, option=option, node=node, lang=lang))
-        if message is not None:
-            if not replies or not answered(replies[0], node, option):  # stale, Back, or a menu action
-                await self._drop_keyboard(app, chat_id, message.message_id)
+        replies = await self.engine.handle(
+            Incoming(t.key, option=option, node=node, lang=lang, event_id=t.event_id)
+        )
+        if message is not None and replies:  # no replies: a redelivery already answered
+            if not answered(replies[0], node, option):  # stale, Back, or a menu action
+                await drop_keyboard(self.call, app, t, message.message_id)
             else:
-                await self._show_choice(app, chat_id, message, query.data or "")
-                self._remember(self._pressed, (chat_id, message.message_id), query.data or "")
-        await self.send(app, chat_id, replies)
+                await show_choice(self.call, app, t, message, query.data or "")
+                t.state[PRESSED] = pressed
+        await self.send(app, t, replies)
 
     def answer_early(self, update: Update) -> None:
         """Answer a well-formed press in a private chat at once, before the update waits for its
@@ -188,7 +190,9 @@ class TelegramBot:
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None or chat.type != ChatType.PRIVATE or not parse_callback(query.data):
             return
-        self._remember(self._early, query.id, True)
+        self._early[query.id] = True
+        while len(self._early) > EARLY_MEMORY:
+            self._early.popitem(last=False)
         self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
         task.add_done_callback(self._tasks.discard)
 
@@ -220,30 +224,32 @@ class TelegramBot:
             if mark is not None:  # noted in the stored session; her next message clears it
                 self._tasks.add(task := asyncio.ensure_future(mark(f"tg:{chat_id}")))
                 task.add_done_callback(self._tasks.discard)
-        self._live.pop(chat_id, None)
 
     async def _apologise(self, chat_id: int, lang: str | None, app: Application) -> None:
         try:
             await self.notice(app, chat_id, self.text(lang, "ui.tg.sorry"))
-            await self.turn(app, chat_id, Incoming(f"tg:{chat_id}", lang=lang))
+            t = await self.states.load(chat_id, f"tg:{chat_id}")
+            await self.turn(app, t, Incoming(t.key, lang=lang))
+            await self.states.save(t)
         except Forbidden:
             self._mark_blocked(chat_id, None)
         except Exception as exc:
             log.error("could not apologise to a user: %s", type(exc).__name__)
 
     # ------------------------------------------------------------------ sending
-    async def turn(self, app: Application, chat_id: int, incoming: Incoming) -> None:
+    async def turn(self, app: Application, t: Turn, incoming: Incoming) -> None:
         """Ask the engine and send its replies."""
-        await self.send(app, chat_id, await self.engine.handle(incoming))
+        await self.send(app, t, await self.engine.handle(incoming))
 
-    async def send(self, app: Application, chat_id: int, replies: list[Reply]) -> None:
+    async def send(self, app: Application, t: Turn, replies: list[Reply]) -> None:
         """Send replies in order; a new keyboard retires the chat's previous one."""
+        chat_id = t.chat_id
         for reply in replies:
-            if reply.answer is not None and await self._mark_answered(app, chat_id, reply):
+            if reply.answer is not None and await self._mark_answered(app, t, reply):
                 continue  # a typed answer: "✓ answer" under the question, as for a pressed button
             for out in render(reply):
                 if out.keyboard is not None:
-                    await self._retire_live(app, chat_id)
+                    await retire_live(self.call, app, t)
                 sent = await self.call(
                     "sendMessage",
                     lambda o=out: app.bot.send_message(
@@ -254,30 +260,23 @@ class TelegramBot:
                         link_preview_options=NO_PREVIEW,
                     ),
                     # a retry after a timeout may have made a copy: the message before loses its buttons
-                    unsure=(lambda m: self._drop_keyboard(app, chat_id, m.message_id - 1))
+                    unsure=(lambda m: drop_keyboard(self.call, app, t, m.message_id - 1))
                     if out.keyboard
                     else None,
                 )
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
-                    self._remember(self._live, chat_id, sent.message_id)
+                    t.state[LIVE] = sent.message_id
 
-    async def _mark_answered(self, app: Application, chat_id: int, reply: Reply) -> bool:
+    async def _mark_answered(self, app: Application, t: Turn, reply: Reply) -> bool:
         """Show a typed answer under the question it answers; False when that is not possible."""
-        message_id = self._live.get(chat_id)
-        if message_id is None or not await edit_answered(self.call, app.bot, chat_id, message_id, reply):
+        message_id = t.state.get(LIVE)
+        if not isinstance(message_id, int):
             return False
-        if self._live.get(chat_id) == message_id:
-            del self._live[chat_id]
+        if not await edit_answered(self.call, app.bot, t.chat_id, message_id, reply):
+            return False
+        t.state.pop(LIVE, None)
         return True
-
-    @staticmethod
-    def _remember(memory: OrderedDict, key: Any, value: Any) -> None:
-        """Store in a bounded, least-recently-set-first memory."""
-        memory[key] = value
-        memory.move_to_end(key)
-        while len(memory) > MEMORY:
-            memory.popitem(last=False)
 
     async def notice(self, app: Application, chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""
@@ -295,53 +294,3 @@ class TelegramBot:
             log.info("could not answer a button press: %s", exc.message)
         except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
             log.warning("could not answer a button press: %s", type(exc).__name__)
-
-    async def _show_choice(self, app: Application, chat_id: int, message: Message, data: str) -> None:
-        markup = message.reply_markup
-        label = next(
-            (
-                b.text
-                for row in (markup.inline_keyboard if markup else ())
-                for b in row
-                if b.callback_data == data
-            ),
-            None,
-        )
-        html = with_choice(message.text_html, label) if label and message.text else None
-        if html is None:
-            await self._drop_keyboard(app, chat_id, message.message_id)
-            return
-        await self._edit(
-            "editMessageText",
-            lambda: app.bot.edit_message_text(
-                html,
-                chat_id=chat_id,
-                message_id=message.message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-            ),
-        )
-        if self._live.get(chat_id) == message.message_id:
-            del self._live[chat_id]
-
-    async def _drop_keyboard(self, app: Application, chat_id: int, message_id: int) -> None:
-        await self._edit(
-            "editMessageReplyMarkup",
-            lambda: app.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
-        )
-        if self._live.get(chat_id) == message_id:
-            del self._live[chat_id]
-
-    async def _retire_live(self, app: Application, chat_id: int) -> None:
-        message_id = self._live.pop(chat_id, None)
-        if message_id is not None:
-            await self._drop_keyboard(app, chat_id, message_id)
-
-    async def _edit(self, what: str, make: Any) -> None:
-        """A cosmetic edit: failures other than Forbidden are logged and skipped."""
-        try:
-            await self.call(what, make)
-        except Forbidden:
-            raise
-        except TelegramError as exc:
-            log.info("%s skipped: %s", what, type(exc).__name__)

@@ -91,6 +91,9 @@ class Metrics:
         store = getattr(engine, "store", None)
         if store is not None and not isinstance(store, MeteredStore):
             engine.store = MeteredStore(store, self)
+            commits = getattr(engine, "commits", None)  # the engine's compare-and-set loop
+            if commits is not None and getattr(commits, "store", None) is store:
+                commits.store = engine.store
         if hasattr(bot.call, "on_retry"):
             bot.call.on_retry = self.retry
         if self._lines is None:

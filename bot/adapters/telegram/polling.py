@@ -18,12 +18,14 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.adapters.telegram.delivery import DELIVERY, Delivery
 from bot.adapters.telegram.io import log, retry_seconds
 from bot.adapters.telegram.redact import describe
 
 BUSY_POLL = 0.1  # seconds between polls while older updates are still being handled
 MAX_BACKOFF = 30.0  # seconds; the longest pause after repeated polling errors
 DRAIN = 20.0  # seconds to finish the updates in hand when stopping
+STORE_RETRY = 0.5  # seconds before an update is tried again while the store is unreachable
 
 
 class TokenRejected(Exception):
@@ -53,7 +55,10 @@ class Poller:
         self.offset = 0  # the next getUpdates offset: the oldest update not yet handled
         self.newest = -1  # the newest update id handed to the application
         self._running: dict[int, asyncio.Task[None]] = {}
+        self._held: set[int] = set()  # updates given up on while stopping: never confirmed
         self._changed = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._store_down = False
 
     # ------------------------------------------------------------------ the loop
     async def run(self, stop: asyncio.Event) -> None:
@@ -62,6 +67,7 @@ class Poller:
         Raises TokenRejected on a 401/404 (the process should exit so that it is restarted).
         """
         backoff = 1.0
+        self._stop = stop
         try:
             while not stop.is_set():
                 if len(self._running) >= self.limit:  # the window is full: wait for room
@@ -133,20 +139,46 @@ class Poller:
         return new
 
     async def _handle(self, update: Update) -> None:
-        """Run the application's handlers for `update` under its update processor."""
+        """Run the application's handlers for `update` under its update processor; while the
+        store is unreachable, run it again later (it stays unconfirmed meanwhile)."""
+        uid, pause, done = update.update_id, STORE_RETRY, False
         try:
-            processor = self.app.update_processor
-            await processor.process_update(update, self.app.process_update(update))
-        except Exception as exc:  # process_update reports handler errors itself
-            log.error("update %s failed: %s", update.update_id, type(exc).__name__)
+            while True:
+                delivery = Delivery()
+                token = DELIVERY.set(delivery)
+                try:
+                    await self.app.update_processor.process_update(update, self.app.process_update(update))
+                except Exception as exc:  # process_update reports handler errors itself
+                    log.error("update %s failed: %s", uid, type(exc).__name__)
+                finally:
+                    DELIVERY.reset(token)
+                if delivery.failed is None:
+                    done = True
+                    if self._store_down:
+                        self._store_down = False
+                        log.warning("the store answers again; held updates are being handled")
+                    return
+                if not self._store_down:
+                    self._store_down = True
+                    log.warning(
+                        "the store is unreachable (%s); updates stay at Telegram and are retried",
+                        type(delivery.failed).__name__,
+                    )
+                if self._stop.is_set():
+                    return
+                await self._sleep(self._stop, pause)
+                pause = min(MAX_BACKOFF, pause * 2)
         finally:
-            self._running.pop(update.update_id, None)
+            if not done:
+                self._held.add(uid)  # never confirmed: Telegram sends it again after a restart
+            self._running.pop(uid, None)
             self._advance()
             self._changed.set()
 
     def _advance(self) -> None:
-        """The offset: the oldest update in hand, or the one after the newest seen."""
-        self.offset = min(self._running) if self._running else self.newest + 1
+        """The offset: the oldest update in hand (or held back), or the one after the newest."""
+        waiting = self._running.keys() | self._held
+        self.offset = min(waiting) if waiting else self.newest + 1
 
     # ------------------------------------------------------------------ waiting
     async def _wait(self, stop: asyncio.Event, timeout: float | None) -> None:
@@ -172,6 +204,7 @@ class Poller:
             for task in pending:
                 task.cancel()
             if pending:
+                await asyncio.wait(pending, timeout=5)
                 log.warning("stopping: %d updates unfinished; Telegram will send them again", len(pending))
         self._advance()
         if self.offset > 0:

@@ -53,7 +53,7 @@ class Throttled:
 class WebhookServer:
     """Serves the webhook path, /healthz and /metrics for one PTB Application."""
 
-    def __init__(self, app: Application, bot: TelegramBot, config: TelegramConfig, metrics: Metrics) -> None:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramBot, config: TelegramConfig, metrics: Metrics) -> None:
         self.app = app
         self.bot = bot
         self.config = config
@@ -169,7 +169,7 @@ class WebhookServer:
             self._store_down, self._refused = None, 0
 
 
-async def set_webhook(app: Application, bot: TelegramBot, config: TelegramConfig) -> None:
+async def set_webhook(app: Application[Any, Any, Any, Any, Any, Any], bot: TelegramBot, config: TelegramConfig) -> None:
     """setWebhook with the URL and secret: the same values from every worker, so N workers
     starting at once agree; flood control and network errors are waited out by the Caller."""
     await bot.call(
