@@ -53,7 +53,7 @@ test: $(TEST_STAMP)  ## lint the shipped content and the code, run every test
 	$(PY) -m pytest -q
 
 soak: $(TEST_STAMP)  ## fuzz the engine and the console for minutes (SOAK_SECONDS=300); report inputs and failures
-	$(PY) -m tests.soak --seconds $(SOAK_SECONDS)
+	$(PY) -m tests.soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 lint: $(RUN_STAMP)  ## check the flows and locales (file:line: message)
 	$(PY) -m bot lint

@@ -3,12 +3,12 @@ ratio to one worker, measured in one run with the rounds interleaved.
 
 Each measurement: a fresh fake Bot API, the round-robin proxy, N `python -m bot telegram`
 workers on one Redis database, and USERS users walking whole conversations (at most AT_ONCE at
-a time, updates delivered over 16 connections). Rate = updates / wall time from the first
+a time, answering without a pause, updates delivered over 16 connections). Rate = updates / wall time from the first
 update to the last reply. The fake, the proxy and the users run in this process, on the same
 cores as the workers, so the figures say how the set-up scales on this machine, not what a
 bigger one would do. Figures are reported, never tested.
 
-    python bench/bench_workers.py [--users 150] [--rounds 2]
+    python bench/bench_workers.py [--users 150] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.cluster import RoundRobin, free_port, start_worker, wait_healthy, walk
 from tests.helpers import make_engine
 
-AT_ONCE = 60
+AT_ONCE = 100  # users in a conversation at the same time; they answer at once (no pause)
 WORKERS = (1, 2, 3)
 
 
@@ -73,7 +73,8 @@ async def measure(redis_url: str, workers: int, users: int, seed: int) -> float:
 
     async def one(n: int) -> int:
         async with slots:
-            done = await walk(fake.user(800_000 + seed * 10_000 + n), model, random.Random(rng.random()))
+            user = fake.user(800_000 + seed * 10_000 + n)
+            done = await walk(user, model, random.Random(rng.random()), think=(0.0, 0.0))
             return len(done.updates)
 
     try:
@@ -112,6 +113,6 @@ async def main(users: int, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=150)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     asyncio.run(main(args.users, args.rounds))

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _review_parsers(sub: argparse._SubParsersAction) -> None:
+def _review_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pv = sub.add_parser("preview", help="build the review site: every message in every language (HTML)")
     pv.add_argument("--out", type=Path, default=Path("docs/preview"), help="output folder (default docs/preview)")
     pv.add_argument("--lang", action="append", help="a language to show (repeat; default: all)")

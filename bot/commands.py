@@ -73,7 +73,7 @@ def diagram(flow: Flow, fmt: str = "mermaid") -> str:
     machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow.id, show_conditions=True)
     machine.add_model(type("Diagram", (), {})())
     graph = machine.get_combined_graph()
-    text = graph.draw(None) if fmt == "mermaid" else graph.source
+    text: str = graph.draw(None) if fmt == "mermaid" else graph.source
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.commit import KEEP, SAVE, Committer, Decision
 from bot.locks import KeyedLocks
 from bot.session import blocked, delivered, extras
@@ -23,12 +25,12 @@ class Records:
     def store(self, store: SessionStore) -> None:
         self.commits.store = store
 
-    async def sent(self, key: str, *, event_id: str | None = None, channel: dict | None = None) -> None:
+    async def sent(self, key: str, *, event_id: str | None = None, channel: dict[str, Any] | None = None) -> None:
         """Mark an event's replies delivered and/or replace the channel's state, in one write."""
         async with self._locks.hold(key):
             await self.commits.run(key, lambda stored: _changed(delivered(stored, event_id, channel)))
 
-    async def channel(self, key: str) -> dict:
+    async def channel(self, key: str) -> dict[str, Any]:
         """The channel's state stored with a conversation (empty when there is none)."""
         stored = await self.store.get(key)
         return extras(stored.data)[1] if stored is not None else {}
@@ -39,6 +41,6 @@ class Records:
             await self.commits.run(key, lambda stored: _changed(blocked(stored)))
 
 
-def _changed(data: dict | None) -> Decision[None]:
+def _changed(data: dict[str, Any] | None) -> Decision[None]:
     """Save `data` if there is a change to write."""
     return (KEEP, None, None) if data is None else (SAVE, data, None)

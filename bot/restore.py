@@ -11,7 +11,7 @@ from bot.session import Session, extras
 log = logging.getLogger(__name__)
 
 
-def restore(flow: Flow, events: Any, raw: dict | None, lang: str | None) -> tuple[Session, bool, bool]:
+def restore(flow: Flow, events: Any, raw: dict[str, Any] | None, lang: str | None) -> tuple[Session, bool, bool]:
     """(session, is_new, flow_changed) for stored data `raw` (None: nothing stored).
 
     A session stored under an older version of the flow is replayed answer by answer; if its
@@ -24,7 +24,7 @@ def restore(flow: Flow, events: Any, raw: dict | None, lang: str | None) -> tupl
     return session, is_new, changed
 
 
-def _restore(flow: Flow, events: Any, raw: dict | None, lang: str | None) -> tuple[Session, bool, bool]:
+def _restore(flow: Flow, events: Any, raw: dict[str, Any] | None, lang: str | None) -> tuple[Session, bool, bool]:
     if raw is None:
         return Session(flow.start, flow.version, lang=lang), True, False
     try:

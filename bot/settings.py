@@ -86,7 +86,7 @@ class Settings:
             flows_dir=Path(str(pick("flows_dir", "BOT_FLOWS_DIR", FLOWS_DIR))),
             locales_dir=Path(str(pick("locales_dir", "BOT_LOCALES_DIR", LOCALES_DIR))),
             log_format=log_format,
-            log_level=log_level,  # type: ignore[arg-type]
+            log_level=log_level,
         )
 
 

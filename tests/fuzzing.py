@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,7 +29,7 @@ from bot.engine import Engine
 from bot.events import DISPOSITIONS, KINDS, Incoming, Reply
 from bot.render import LANGUAGE_MENU, OUTCOME_ACTIONS
 from bot.session import Session
-from bot.storage import MemoryStore
+from bot.storage import MemoryStore, open_store
 from tests.helpers import SHIPPED, make_engine
 
 USERS = [f"fuzz:{i}" for i in range(5)]
@@ -78,12 +79,12 @@ class YieldingStore:
 _CONTENT = make_engine(SHIPPED)
 
 
-def _engine() -> Engine:
-    """A fresh engine (and empty store) on the shipped content."""
+def _engine(store: Any = None) -> Engine:
+    """A fresh engine (and empty store, memory unless given) on the shipped content."""
     return Engine(
         _CONTENT.flow,
         _CONTENT.catalog,
-        YieldingStore(MemoryStore()),  # type: ignore[arg-type]
+        YieldingStore(store or MemoryStore()),  # type: ignore[arg-type]
         today=lambda: dt.date(2026, 11, 21),
     )
 
@@ -221,17 +222,22 @@ class EngineFuzz(RuleBasedStateMachine):
     """Random users against one engine on a memory store; invariants after every step."""
 
     inputs: ClassVar[int] = 0  # every Incoming handled, over all runs (the soak reports it)
+    sqlite: ClassVar[bool] = False  # the soak's --sqlite: a fresh SQLite file per example
 
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.engine = _engine()
+        self.tmp = tempfile.TemporaryDirectory() if EngineFuzz.sqlite else None
+        store = open_store(f"sqlite:///{self.tmp.name}/fuzz.db") if self.tmp else None
+        self.engine = _engine(store)
         self.shown: dict[str, Reply] = {}  # each user's last message from the bot
         self.delivered: dict[str, set[str]] = {}  # event ids marked delivered, per user
 
     def teardown(self) -> None:
         self.loop.run_until_complete(self.engine.store.close())
         self.loop.close()
+        if self.tmp is not None:
+            self.tmp.cleanup()
 
     # -- talking ------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The long fuzz run behind `make soak`: the engine state machine and the console, for minutes.
 
-    python -m tests.soak [--seconds 300] [--console-lines 5000]
+    python -m tests.soak [--seconds 300] [--console-lines 5000] [--sqlite]
 
 Runs the hypothesis state machine of tests/fuzzing.py again and again (a fresh random seed
 each round, failures shrunk), then feeds random lines to the console's --jsonl mode, and
@@ -52,12 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=300, help="time for the engine state machine")
     p.add_argument("--console-lines", type=int, default=5000, help="random lines fed to the console")
     p.add_argument("--seed", type=int, default=None, help="seed of the console lines")
+    p.add_argument("--sqlite", action="store_true", help="run the engine on SQLite files, not in memory")
     args = p.parse_args(argv)
+    EngineFuzz.sqlite = args.sqlite
 
     began = time.monotonic()
     rounds, inputs, failures = soak_engine(args.seconds)
     engine_time = time.monotonic() - began
-    print(f"engine: {inputs} inputs in {rounds} rounds ({engine_time:.0f} s), {len(failures)} kind(s) of failure")
+    store = "SQLite" if args.sqlite else "memory"
+    print(f"engine ({store} store): {inputs} inputs in {rounds} rounds ({engine_time:.0f} s), {len(failures)} kind(s) of failure")
     for kind, detail in failures.items():
         print(f"  FAILED {kind}\n{detail}\n")
 

@@ -229,8 +229,8 @@ async def test_two_workers_with_no_secret_setting_accept_each_others_updates() -
     engine = make_engine()
     try:
         async with (
-            running_bot(engine, mode="webhook", fake=fake, secret_token="") as one,
-            running_bot(engine, mode="webhook", fake=fake, secret_token="") as two,
+            running_bot(engine, mode="webhook", fake=fake, secret_token="", catalog=engine.catalog) as one,
+            running_bot(engine, mode="webhook", fake=fake, secret_token="", catalog=engine.catalog) as two,
         ):
             assert fake.webhook.url == two.config.webhook_url  # the last start wins
             assert fake.webhook.secret == derive_secret(TOKEN)
@@ -240,8 +240,9 @@ async def test_two_workers_with_no_secret_setting_accept_each_others_updates() -
                 await ana.send("/start")
                 assert (await ana.read()).labels == ["I understand"]
             assert fake.webhook.failures == []
-            # the second start found the command menus already set and left them alone
+            # the second start found the command menu and descriptions already set: left alone
             assert len(fake.called("setMyCommands")) == 1
+            assert len(fake.called("setMyDescription")) == len(fake.called("setMyShortDescription")) == 1
             assert len(fake.called("setWebhook")) == 2
     finally:
         await fake.stop()

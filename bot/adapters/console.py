@@ -9,6 +9,7 @@ import os
 import sys
 from typing import TextIO
 
+from bot.adapters.console_text import format_reply
 from bot.app import build_engine
 from bot.engine import Engine
 from bot.events import Incoming, Reply
@@ -39,13 +40,6 @@ def _tolerant_streams(jsonl: bool) -> bool:
     return True  # JSON lines then escape non-ASCII: still valid JSON, nothing lost
 
 
-def format_reply(reply: Reply) -> str:
-    """A message as the interactive console shows it: text, then numbered options."""
-    lines = [reply.text]
-    if reply.options:
-        lines.append("")
-        lines += [f"  {i}. {o.label}" for i, o in enumerate(reply.options, 1)]
-    return "\n".join(lines)
 
 
 class ConsoleChat:

@@ -182,14 +182,21 @@ class Walk:
         return sum(not f.done() for f in self.presses)
 
 
-async def walk(user: FakeUser, model: object, rng: random.Random, *, timeout: float = 30.0) -> Walk:
+async def walk(
+    user: FakeUser,
+    model: object,
+    rng: random.Random,
+    *,
+    timeout: float = 30.0,
+    think: tuple[float, float] = THINK,
+) -> Walk:
     """Start, answer every question (a press, or the typed number) up to the advice, then ask
     for one of the advice's extras; the model engine says what she should see."""
     key, out = f"tg:{user.chat['id']}", Walk(user)
     loop = asyncio.get_running_loop()
 
     async def act(incoming: Incoming, do: object) -> list[Reply]:
-        await asyncio.sleep(rng.uniform(*THINK))
+        await asyncio.sleep(rng.uniform(*think))
         replies = await model.handle(incoming)  # type: ignore[attr-defined]
         out.expected.append(texts(replies))
         uid = await do  # type: ignore[misc]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
@@ -16,7 +17,7 @@ from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.webhook import WebhookServer, set_webhook
 
 
-def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
+def build_application(config: TelegramConfig, bot: TelegramBot) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB Application for `config` whose every update goes to `bot`."""
     t = config.request_timeout
     app = (
@@ -42,7 +43,7 @@ def build_application(config: TelegramConfig, bot: TelegramBot) -> Application:
 
 
 async def serve(
-    app: Application,
+    app: Application[Any, Any, Any, Any, Any, Any],
     bot: TelegramBot,
     config: TelegramConfig,
     stop: asyncio.Event,

@@ -37,7 +37,7 @@ def setup_logging(token: str) -> None:
 def redact_stderr(token: str) -> None:
     """Send everything written to stderr (also by Python itself) through the redaction."""
     if not isinstance(sys.stderr, RedactingStream):
-        sys.stderr = RedactingStream(sys.stderr, token)  # type: ignore[assignment]
+        sys.stderr = RedactingStream(sys.stderr, token)
 
 
 def say(message: str, token: str) -> None:

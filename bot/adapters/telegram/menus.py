@@ -30,7 +30,7 @@ def profile_languages(catalog: Any) -> list[str | None]:
     return [None, *(la for la in catalog.languages[1:] if re.fullmatch(r"[a-z]{2}", la))]
 
 
-async def set_descriptions(app: Application, bot: Any) -> None:
+async def set_descriptions(app: Application[Any, Any, Any, Any, Any, Any], bot: Any) -> None:
     """setMyDescription and setMyShortDescription in every language; failures are logged."""
     catalog = bot.catalog
     if catalog is None:
@@ -40,7 +40,13 @@ async def set_descriptions(app: Application, bot: Any) -> None:
             text = catalog.text(lang or catalog.default, key)
             if text == key:
                 continue
-            try:
+            try:  # another worker may have set it already: then nothing to do
+                current = await bot.call(
+                    "get" + method[3:],
+                    lambda g="get" + call[3:], la=lang: getattr(app.bot, g)(language_code=la),
+                )
+                if current is not None and getattr(current, field, None) == text[:limit]:
+                    continue
                 await bot.call(
                     method,
                     lambda c=call, f=field, t=text[:limit], la=lang: getattr(app.bot, c)(
@@ -53,7 +59,7 @@ async def set_descriptions(app: Application, bot: Any) -> None:
                 )
 
 
-async def follow_language(bot: Any, app: Application, chat_id: int, before: str | None, hint: str | None) -> None:
+async def follow_language(bot: Any, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, before: str | None, hint: str | None) -> None:
     """After the chat's language changed (/language), show its command menu in that language.
 
     Cosmetic and after the replies went out: it never fails the update (a failure here must
