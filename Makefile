@@ -50,6 +50,7 @@ chat: $(RUN_STAMP)  ## chat with the bot in this terminal (sessions in ./data/ma
 test: $(TEST_STAMP)  ## lint the shipped content and the code, run every test
 	$(PY) -m bot lint
 	$(PY) -m ruff check bot tests bench docs setup.py
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 soak: $(TEST_STAMP)  ## fuzz the engine and the console for minutes (SOAK_SECONDS=300); report inputs and failures
@@ -80,4 +81,4 @@ docs: $(RUN_STAMP)  ## regenerate the schema, paths snapshot, clinical table, RE
 	@$(PY) -m bot preview --out docs/preview
 
 clean:  ## remove the venv, the local sessions and the caches
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
 from bot.events import BACK, Incoming, Reply
@@ -131,7 +132,7 @@ class Engine(Records, TypedPath):
             return self._set_language(s, code, out)
         return self._typed(s, self.flow.nodes[s.state], text, out, lang, pending)
 
-    def _press(self, s: Session, inc: Incoming, out: list[Reply], lang: str, pending: dict | None) -> str:
+    def _press(self, s: Session, inc: Incoming, out: list[Reply], lang: str, pending: dict[str, Any] | None) -> str:
         if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
             return self._set_language(s, inc.option, out)
         node = self.flow.nodes[s.state]
@@ -141,11 +142,12 @@ class Engine(Records, TypedPath):
             if inc.option == SHOW_ALL and not node.is_outcome:
                 out.append(self._prompt(s, lang))
                 return SAVE
-            ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)
-            if ok and pending and inc.option in pending.get("o", ()):  # a "did you mean" button
-                return self._take(s, node, inc.option, out, lang, then=pending.get("t"), pressed=True)
+            option = inc.option or ""  # _press runs only for a button press, so it is set
+            ok = (option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, option)
+            if ok and pending and option in pending.get("o", ()):  # a "did you mean" button
+                return self._take(s, node, option, out, lang, then=pending.get("t"), pressed=True)
             if ok:
-                return self._choose(s, node, inc.option, out, lang)
+                return self._choose(s, node, option, out, lang)
         if self._stale_flag(s, inc.node, inc.option or ""):  # an old warning-sign button: never lost
             out.append(self._emergency_card(s, lang))
             out.append(self._reask(s, lang))

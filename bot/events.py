@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 KINDS = ("info", "question", "outcome", "error")
 BACK = "back"  # the option a channel's "go back" control sends (Reply.back is its label)
@@ -66,7 +67,7 @@ class Reply:
     actions: bool = False
     back: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The JSON-lines shape of `console --jsonl` (README, "Command line"): a fixed contract."""
         return {
             "node": self.node,

@@ -165,6 +165,9 @@ class Matcher:
             found = self._status(typed, w, q)
             if found is not None:
                 return found
+        found = _duration(typed, w, [oid for oid, _ in q.choices])
+        if found is not None:
+            return found
         if self.is_thanks(text, lang):
             return Understood("thanks")
         return self._guess(typed, w, q)
@@ -238,6 +241,21 @@ def _first_word(label: str, spaced: bool) -> str:
         return re.split(r"[，,、：:]", label, maxsplit=1)[0]
     words = tokens(label)
     return words[0] if words else ""
+
+
+_SPAN = re.compile(r"^(under|over)_(\d+)_weeks$")
+
+
+def _duration(typed: str, w: Words, ids: list[str]) -> Understood | None:
+    """ "3 days" at a question whose options are `under_N_weeks` / `over_N_weeks`."""
+    spans = [m.groups() for m in map(_SPAN.match, ids) if m]
+    if len(spans) != 2 or len(ids) != 2:
+        return None
+    weeks_ = weeks.duration(typed, w.lang, w.vocab)
+    if weeks_ is None:
+        return None
+    limit = int(spans[0][1])
+    return Understood("option", f"under_{limit}_weeks" if weeks_ < limit else f"over_{limit}_weeks")
 
 
 def _week_option(value: int, ranges: Sequence[NumberRange], ids: Sequence[str]) -> str | None:

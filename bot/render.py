@@ -81,8 +81,8 @@ class Renderer:
         self.flow = flow
         self.catalog = catalog
         self.channel = channel
-        self._cache: dict[tuple, Reply] = {}
-        self._layouts: dict[tuple, tuple[Shown, int, Reply]] = {}
+        self._cache: dict[tuple[object, ...], Reply] = {}
+        self._layouts: dict[tuple[object, ...], tuple[Shown, int, Reply]] = {}
         self._unconditional = {
             nid
             for nid, n in flow.nodes.items()
@@ -113,7 +113,7 @@ class Renderer:
     def _question(self, node: Node, lang: str, answers: dict[str, str], back: bool, short: bool) -> Reply:
         if node.id in self._unconditional:
             offered: tuple[int, ...] = tuple(range(len(node.options)))
-            cache_key: tuple = (node.id, lang, back, short)
+            cache_key: tuple[object, ...] = (node.id, lang, back, short)
         else:
             offered = tuple(i for i, o in enumerate(node.options) if o.when is None or o.when.holds(answers))
             cache_key = (node.id, lang, back, short, offered, node.ask_key(answers))
@@ -207,7 +207,7 @@ class Renderer:
             if opt is None or nid == self.flow.start:
                 continue
             label = self.t(lang, opt.label)
-            lines.append(f"• {self.t(lang, node.summary)}: {label}" if node.summary else f"• {label}")
+            lines.append(f"• {self.t(lang, node.summary)}: {label}" if node.summary else f"• {label}")  # type: ignore[union-attr]  # opt implies node
         return lines
 
     def why(self, node: Node, lang: str, answers: list[tuple[str, str]]) -> Reply:

@@ -121,7 +121,9 @@ def extras(data: dict[str, Any]) -> tuple[list[list[Any]], dict[str, Any]]:
     return events, dict(channel) if isinstance(channel, dict) else {}
 
 
-def delivered(stored: Stored | None, event_id: str | None, channel: dict | None) -> dict | None:
+def delivered(
+    stored: Stored | None, event_id: str | None, channel: dict[str, Any] | None
+) -> dict[str, Any] | None:
     """Stored data with the event marked delivered and the channel state replaced; None if unchanged."""
     if stored is None:
         return None
@@ -135,7 +137,7 @@ def delivered(stored: Stored | None, event_id: str | None, channel: dict | None)
     return _with(stored.data, events, old if channel is None else channel)
 
 
-def blocked(stored: Stored | None) -> dict | None:
+def blocked(stored: Stored | None) -> dict[str, Any] | None:
     """Stored data with the channel's `blocked` flag set; None if there is no session."""
     if stored is None:
         return None

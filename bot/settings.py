@@ -60,8 +60,9 @@ class Settings:
             return value if value else default
 
         port = str(pick("webhook_port", "TELEGRAM_WEBHOOK_PORT", 8443))
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise ConfigError(f"webhook port must be a number from 1 to 65535, got '{port}'")
+        # isascii: "²" and "①" pass isdigit() but not int(); 5 digits: no 5,000-digit int()
+        if not (port.isascii() and port.isdigit() and len(port) <= 5) or not 0 < int(port) < 65536:
+            raise ConfigError(f"webhook port must be a number from 1 to 65535, got '{port[:20]}'")
         log_format = str(pick("log_format", "BOT_LOG_FORMAT", "text")).lower()
         if log_format not in ("text", "json"):
             raise ConfigError(f"BOT_LOG_FORMAT must be 'text' or 'json', got '{log_format}'")

@@ -3,7 +3,7 @@ the emergency card. Mixed into `bot.engine.Engine`; stores only option ids in th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.events import Option, Reply
 from bot.flow.model import Node, holds
@@ -13,9 +13,10 @@ from bot.understand.normalise import fold
 from bot.understand.weeks import MONTH_WEEKS
 
 if TYPE_CHECKING:
-    from bot.engine import Engine as _Base
-else:
-    _Base = object
+    from bot.flow.model import Flow
+    from bot.i18n import Catalog
+    from bot.matching import Matcher
+    from bot.render import Renderer
 
 SAVE = "save"
 SHOW_ALL = "show_all"  # the "something else: show all answers" button of a "did you mean"
@@ -50,8 +51,22 @@ STAND_INS = {
 TYPED_KEYS = tuple(STAND_INS)
 
 
-class TypedPath(_Base):
+class TypedPath:
     """Typed answers at a question or an outcome (see `Engine._turn`)."""
+
+    flow: Flow
+    catalog: Catalog
+    render: Renderer
+    _matcher: Matcher
+    _events: Any
+
+    if TYPE_CHECKING:  # provided by the engine
+
+        def _offered(self, node: Node, s: Session, option_id: str) -> bool: ...
+        def _choose(self, s: Session, node: Node, option: str, out: list[Reply], lang: str) -> str: ...
+        def _prompt(self, s: Session, lang: str) -> Reply: ...
+        def _reask(self, s: Session, lang: str) -> Reply: ...
+        def _full_prompt(self, s: Session, lang: str) -> Reply: ...
 
     def _tt(self, lang: str, key: str, **values: str) -> str:
         """A typed-path text in `lang`, or its English stand-in."""
@@ -73,7 +88,7 @@ class TypedPath(_Base):
         )
 
     def _typed(
-        self, s: Session, node: Node, text: str, out: list[Reply], lang: str, pending: dict | None
+        self, s: Session, node: Node, text: str, out: list[Reply], lang: str, pending: dict[str, Any] | None
     ) -> str:
         """One typed line at the current node."""
         found = self._pending(node, text, lang, pending) if pending else None
@@ -102,13 +117,13 @@ class TypedPath(_Base):
         out.append(self._reask(s, lang))
         return SAVE
 
-    def _pending(self, node: Node, text: str, lang: str, pending: dict) -> str | None:
+    def _pending(self, node: Node, text: str, lang: str, pending: dict[str, Any]) -> str | None:
         """An answer to a "did you mean": yes, a candidate's number or words, or "show all"."""
         options = [o for o in pending.get("o", ()) if isinstance(o, str) and node.option(o)]
         words = self._matcher.words(lang)
         typed = fold(text, lang)
         if typed in words.yes and pending.get("y") in options:
-            return pending["y"]
+            return str(pending["y"])
         if typed in words.no:
             return SHOW_ALL
         labels = [(o, self._label(node, o, lang)) for o in options]

@@ -63,6 +63,14 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def sources_table(flow) -> str:
+    """A Markdown table of the sources the flow's advice cites (id, name, link)."""
+    rows = ["| id | source |", "|---|---|"]
+    for sid, src in sorted(flow.sources.items()):
+        rows.append(f"| `{sid}` | [{src.name}]({src.url}) |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     flow = checked_flow(Settings.load(), "triage")
     readme = (ROOT / "README.md").read_text()
@@ -72,6 +80,9 @@ def main() -> None:
         "flows/flow.schema.json": schema_text(),
         "tests/golden/paths.txt": paths_text(flow),
         "docs/clinical-table.md": clinical_table(flow),
+        "docs/clinical-sources.md": replace_block(
+            (ROOT / "docs" / "clinical-sources.md").read_text(), "sources", sources_table(flow)
+        ),
         "README.md": readme,
     }
     changed = [name for name, text in outputs.items() if write_if_changed(ROOT / name, text)]

@@ -140,3 +140,12 @@ def test_a_bad_bot_log_level_is_a_setting_error() -> None:
     assert proc.stderr.strip() == (
         "error: BOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got 'LOUD'"
     )
+
+
+@pytest.mark.parametrize("port", ["²", "①", "٨٠", "9" * 5000, "80 80", ""])
+def test_odd_webhook_port_is_a_setting_error_not_a_traceback(port: str) -> None:
+    if not port:
+        assert Settings.load(env={"TELEGRAM_WEBHOOK_PORT": port}).webhook_port == 8443  # unset: default
+        return
+    with pytest.raises(ConfigError, match="webhook port must be a number from 1 to 65535"):
+        Settings.load(env={"TELEGRAM_WEBHOOK_PORT": port})

@@ -260,3 +260,10 @@ def test_every_outcome_lists_its_worse_items_most_urgent_first(engine, lang: str
         if emergency and node.disposition in ("self_care", "routine"):
             first_other = next(i for i, k in enumerate(keys) if k not in emergency)
             assert all(keys.index(k) < first_other for k in emergency), (node.id, keys)
+
+
+def test_the_sources_page_lists_every_source_the_flow_cites(engine) -> None:
+    page = (ROOT / "docs" / "clinical-sources.md").read_text()
+    block = page.split("<!-- sources:start -->")[1].split("<!-- sources:end -->")[0]
+    for sid, src in engine.flow.sources.items():
+        assert f"| `{sid}` | [{src.name}]({src.url}) |" in block, f"run `make docs` ({sid})"

@@ -207,3 +207,22 @@ async def test_a_write_lock_held_elsewhere_never_blocks_the_event_loop(tmp_path:
     assert replies[-1].node == "location"
     admin.close()
     await sqlite_chat.engine.store.close()
+
+
+async def test_expired_sessions_are_purged_while_nobody_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.storage.sqlite as module
+
+    monkeypatch.setattr(module, "PURGE_EVERY", 0.05)
+    clock = [1_000_000.0]
+    db = tmp_path / "s.db"
+    store = SQLiteStore(db, ttl=3600, clock=lambda: clock[0])
+    await store.put("tg:121212121", data(), rev=0)
+    clock[0] += 7200  # two hours later, with no message from anyone
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        if not files_containing(db, b"tg:121212121"):
+            break
+    assert files_containing(db, b"tg:121212121") == []
+    await store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.adapters.telegram import setup_logging
 from bot.adapters.telegram.io import may_have_arrived
+from bot.adapters.telegram.redact import RedactingStream, describe, redact
 from bot.events import Incoming, Option, Reply
 from tests.fake_telegram import TOKEN
 from tests.fake_telegram.harness import running_bot
@@ -220,3 +222,20 @@ def test_only_failures_that_may_have_arrived_count_as_unsure() -> None:
     assert not may_have_arrived(NetworkError("Internal Server Error"))  # Telegram answered
     assert may_have_arrived(caused(httpx.ReadTimeout("late"), TimedOut()))
     assert may_have_arrived(caused(httpx.RemoteProtocolError("dropped"), NetworkError("x")))
+
+
+def test_stderr_and_descriptions_never_carry_the_token() -> None:
+    """D4: also what bypasses logging (a traceback Python prints) is written without the token."""
+    secret = TOKEN.partition(":")[2]
+    out = io.StringIO()
+    stream = RedactingStream(out, TOKEN)
+    stream.write(f"Traceback ... url=/bot{TOKEN}/getMe\n")
+    stream.write(f"the secret half alone: {secret}\n")
+    assert TOKEN not in out.getvalue() and secret not in out.getvalue()
+    assert out.getvalue().count("<token>") == 2
+    assert redact("nothing to hide", TOKEN) == "nothing to hide"
+    page = f"Bad Gateway (502). Parsing the server response b'<html>{TOKEN}</html>' failed"
+    assert (
+        describe(page, TOKEN)
+        == "Bad Gateway (502), and the answer was not a Bot API answer (an HTML error page?)"
+    )

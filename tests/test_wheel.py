@@ -89,3 +89,8 @@ def test_the_wheel_declares_and_carries_the_mit_license(installed) -> None:
         assert "License-Expression: MIT" in z.read(metadata).decode()
         (license_file,) = [n for n in z.namelist() if n.endswith("licenses/LICENSE")]
         assert z.read(license_file) == (ROOT / "LICENSE").read_bytes()
+
+
+def test_the_wheel_marks_the_package_as_typed(installed) -> None:
+    wheel, _ = installed
+    assert "bot/py.typed" in zipfile.ZipFile(wheel).namelist()

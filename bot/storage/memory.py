@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -20,9 +21,12 @@ class MemoryStore:
         self._ttl = ttl or None
         self._clock = clock
         self._next_purge = clock() + PURGE_EVERY
+        self._timer: asyncio.TimerHandle | None = None
 
     async def get(self, key: str) -> Stored | None:
         """The stored session for `key` and its revision, or None."""
+        if self._timer is None and self._ttl is not None:
+            self._sweep()
         entry = self._live(key, self._clock())
         return None if entry is None else Stored(json.loads(entry[1]), entry[0])
 
@@ -43,7 +47,9 @@ class MemoryStore:
         self._data.pop(key, None)
 
     async def close(self) -> None:
-        """Nothing to release."""
+        """Stop the hourly sweep."""
+        if self._timer is not None:
+            self._timer.cancel()
 
     def purge(self, now: float | None = None) -> int:
         """Drop every expired session; return how many were dropped."""
@@ -53,6 +59,12 @@ class MemoryStore:
         for k in dead:
             del self._data[k]
         return len(dead)
+
+    def _sweep(self) -> None:
+        """Purge now if due, then again in PURGE_EVERY seconds (also while nobody writes)."""
+        if self._clock() >= self._next_purge:
+            self.purge()
+        self._timer = asyncio.get_running_loop().call_later(PURGE_EVERY, self._sweep)
 
     def _live(self, key: str, now: float) -> tuple[int, str, float | None] | None:
         entry = self._data.get(key)

@@ -46,6 +46,8 @@ class SQLiteStore:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         self._writes = 0
         self._next_purge = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._closed = False
         self._purge(clock())
 
     async def get(self, key: str) -> Stored | None:
@@ -78,6 +80,9 @@ class SQLiteStore:
 
     async def close(self) -> None:
         """Close the database and stop the worker thread."""
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
         self._fast.close()
         await self._call(self._db.close)
         self._thread.shutdown(wait=True)
@@ -86,6 +91,8 @@ class SQLiteStore:
 
     async def _try(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(connection, *args)` at once if the database is free, else on the worker thread."""
+        if self._timer is None and self._ttl is not None:
+            self._sweep_later()
         try:
             return fn(self._fast, *args)
         except sqlite3.OperationalError as exc:
@@ -102,11 +109,23 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"session database {self.path.name}: {exc}") from exc
 
+    def _sweep_later(self) -> None:
+        """Purge expired sessions every PURGE_EVERY seconds, also while nobody writes."""
+        self._timer = asyncio.get_running_loop().call_later(PURGE_EVERY, self._sweep)
+
+    def _sweep(self) -> None:
+        if self._closed:
+            return
+        if self._clock() >= self._next_purge - 1:
+            self._thread.submit(self._purge, self._clock())
+        self._sweep_later()
+
     def _get(self, db: sqlite3.Connection, key: str) -> tuple[int, str] | None:
-        return db.execute(
+        row: tuple[int, str] | None = db.execute(
             "SELECT rev, data FROM sessions WHERE key = ? AND (expires IS NULL OR expires > ?)",
             (key, self._clock()),
         ).fetchone()
+        return row
 
     def _put(self, db: sqlite3.Connection, key: str, text: str, rev: int) -> bool:
         now = self._clock()

@@ -10,7 +10,7 @@ _EN_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eig
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50}
 _ES_UNITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece", "catorce", "quince", "dieciseis", "diecisiete", "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidos", "veintitres", "veinticuatro", "veinticinco", "veintiseis", "veintisiete", "veintiocho", "veintinueve"]
 _ES_TENS = {"treinta": 30, "cuarenta": 40, "cincuenta": 50}
-_ES_EXTRA = {"una": 1, "un": 1}
+_ES_EXTRA: dict[str, int] = {}  # "un", "una" are also the article: not read as numbers
 _RU_UNITS = {
     "ноль": 0, "один": 1, "одна": 1, "одну": 1, "одной": 1, "два": 2, "две": 2, "двух": 2, "три": 3,
     "трех": 3, "четыре": 4, "четырех": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7,

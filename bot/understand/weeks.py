@@ -111,3 +111,15 @@ def read(text: str, lang: str, vocab: Vocabulary) -> Reading | None:
             rest = rest.replace(phrase, "")
         leftover = [c for c in rest if c.isalnum()]
     return Reading("bare", int(runs[0])) if not leftover else Reading("unclear")
+
+
+def duration(text: str, lang: str, vocab: Vocabulary) -> float | None:
+    """How long something has lasted, in weeks ("3 days", "2 weeks", "a month" -> None), or None."""
+    digits = words_to_digits(text, lang)
+    found = [
+        (n * factor)
+        for units, factor in ((vocab.days, 1 / 7), (vocab.weeks, 1.0), (vocab.months, 4.3))
+        for n in _amounts(digits, units, vocab.spaced)
+        if n < TOO_BIG
+    ]
+    return found[0] if len(found) == 1 else None

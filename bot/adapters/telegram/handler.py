@@ -56,7 +56,7 @@ class TelegramBot:
         self.call = caller or Caller()
         self.username = username
         self.blocked: set[int] = set()  # chats that blocked the bot (logged once each)
-        self._tasks: set[asyncio.Future] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self.states = ChatStates(engine)  # live keyboard and last press, in the session
         self._early: OrderedDict[str, bool] = OrderedDict()  # presses answered by answer_early
 
@@ -65,7 +65,7 @@ class TelegramBot:
         """One of the adapter's notices in `lang` (or the default language)."""
         if self.catalog is not None:
             code = self.catalog.supported(lang) or self.catalog.default
-            found = self.catalog.text(code, key)
+            found: str = self.catalog.text(code, key)
             if found and found != key:
                 return found
         return NOTICES[key]
@@ -75,26 +75,30 @@ class TelegramBot:
         commands = getattr(self.engine, "commands", None)
         if commands is None:
             return {None: [(c, c) for c in FALLBACK_COMMANDS]}
-        menus = {None: commands(self.catalog.default if self.catalog else None)}
+        menus: dict[str | None, list[tuple[str, str]]] = {
+            None: commands(self.catalog.default if self.catalog else None)
+        }
         for lang in (self.catalog.languages if self.catalog else [])[1:]:
             if re.fullmatch(r"[a-z]{2}", lang):  # Telegram takes two-letter codes only
                 menus[lang] = commands(lang)
         return menus
 
-    async def set_commands(self, app: Application) -> None:
+    async def set_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """setMyCommands for each language; a failure is logged, not fatal."""
         for lang, menu in self.command_menus().items():
             commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
             try:  # another worker may have set it already: then nothing to do
                 current = await self.call(
-                    "getMyCommands", lambda la=lang: app.bot.get_my_commands(language_code=la)
+                    "getMyCommands",
+                    lambda la=lang: app.bot.get_my_commands(language_code=la),  # type: ignore[misc]
                 )
                 if [(c.command, c.description) for c in current or ()] == [
                     (c.command, c.description) for c in commands
                 ]:
                     continue
                 await self.call(
-                    "setMyCommands", lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la)
+                    "setMyCommands",
+                    lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la),  # type: ignore[misc]
                 )
             except TelegramError as exc:
                 log.warning("could not set the command menu (%s): %s", lang or "default", type(exc).__name__)
@@ -135,7 +139,7 @@ class TelegramBot:
         if context.error is not None:
             log_failure(uid, context.error)
 
-    async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
+    async def _private(self, update: Update, chat_id: int, lang: str | None, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """One update of a private chat: load the chat's state, act, then save it (which also
         marks the update delivered, so a redelivery of it is not answered again)."""
         t = await self.states.load(chat_id, f"tg:{chat_id}", str(update.update_id))
@@ -158,7 +162,7 @@ class TelegramBot:
             await reconcile(self.call, app, t, await self.states.current(t.key))
         await self.states.save(t)
 
-    async def _press(self, query: CallbackQuery, t: Turn, lang: str | None, app: Application) -> None:
+    async def _press(self, query: CallbackQuery, t: Turn, lang: str | None, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         message = query.message if isinstance(query.message, Message) else None
         parsed = parse_callback(query.data)
         if parsed is None:  # garbage or forged data: a notice, then the current question
@@ -196,7 +200,7 @@ class TelegramBot:
         self._tasks.add(task := asyncio.ensure_future(self._answer(query, None)))
         task.add_done_callback(self._tasks.discard)
 
-    async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application) -> None:
+    async def _group(self, update: Update, chat_id: int, lang: str | None, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         note = self.text(lang, "ui.tg.private_only")
         try:
             if update.callback_query is not None:
@@ -225,7 +229,7 @@ class TelegramBot:
                 self._tasks.add(task := asyncio.ensure_future(mark(f"tg:{chat_id}")))
                 task.add_done_callback(self._tasks.discard)
 
-    async def _apologise(self, chat_id: int, lang: str | None, app: Application) -> None:
+    async def _apologise(self, chat_id: int, lang: str | None, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         try:
             await self.notice(app, chat_id, self.text(lang, "ui.tg.sorry"))
             t = await self.states.load(chat_id, f"tg:{chat_id}")
@@ -237,11 +241,11 @@ class TelegramBot:
             log.error("could not apologise to a user: %s", type(exc).__name__)
 
     # ------------------------------------------------------------------ sending
-    async def turn(self, app: Application, t: Turn, incoming: Incoming) -> None:
+    async def turn(self, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, incoming: Incoming) -> None:
         """Ask the engine and send its replies."""
         await self.send(app, t, await self.engine.handle(incoming))
 
-    async def send(self, app: Application, t: Turn, replies: list[Reply]) -> None:
+    async def send(self, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, replies: list[Reply]) -> None:
         """Send replies in order; a new keyboard retires the chat's previous one."""
         chat_id = t.chat_id
         for reply in replies:
@@ -252,7 +256,7 @@ class TelegramBot:
                     await retire_live(self.call, app, t)
                 sent = await self.call(
                     "sendMessage",
-                    lambda o=out: app.bot.send_message(
+                    lambda o=out: app.bot.send_message(  # type: ignore[misc]
                         chat_id,
                         o.html,
                         parse_mode=ParseMode.HTML,
@@ -268,7 +272,7 @@ class TelegramBot:
                 if out.keyboard is not None and sent is not None:
                     t.state[LIVE] = sent.message_id
 
-    async def _mark_answered(self, app: Application, t: Turn, reply: Reply) -> bool:
+    async def _mark_answered(self, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, reply: Reply) -> bool:
         """Show a typed answer under the question it answers; False when that is not possible."""
         message_id = t.state.get(LIVE)
         if not isinstance(message_id, int):
@@ -278,7 +282,7 @@ class TelegramBot:
         t.state.pop(LIVE, None)
         return True
 
-    async def notice(self, app: Application, chat_id: int, text: str) -> None:
+    async def notice(self, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""
         await self.call(
             "sendMessage",

@@ -17,7 +17,7 @@ from bot.adapters.telegram.render import with_choice
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def show_choice(call: Caller, app: Application, t: Turn, message: Message, data: str) -> None:
+async def show_choice(call: Caller, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, message: Message, data: str) -> None:
     """Edit a pressed question to show the chosen label, without its buttons."""
     markup = message.reply_markup
     label = next(
@@ -43,7 +43,7 @@ async def show_choice(call: Caller, app: Application, t: Turn, message: Message,
         del t.state[LIVE]
 
 
-async def drop_keyboard(call: Caller, app: Application, t: Turn, message_id: int) -> None:
+async def drop_keyboard(call: Caller, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, message_id: int) -> None:
     """Remove a message's buttons."""
     await edit(
         call,
@@ -54,14 +54,14 @@ async def drop_keyboard(call: Caller, app: Application, t: Turn, message_id: int
         del t.state[LIVE]
 
 
-async def retire_live(call: Caller, app: Application, t: Turn) -> None:
+async def retire_live(call: Caller, app: Application[Any, Any, Any, Any, Any, Any], t: Turn) -> None:
     """Remove the buttons of the chat's live question, whichever worker sent it."""
     message_id = t.state.pop(LIVE, None)
     if isinstance(message_id, int):
         await drop_keyboard(call, app, t, message_id)
 
 
-async def reconcile(call: Caller, app: Application, t: Turn, current: dict[str, Any] | None) -> None:
+async def reconcile(call: Caller, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, current: dict[str, Any] | None) -> None:
     """Before saving: if another worker sent a keyboard to this chat while this turn ran, keep
     the newer of the two live (message ids grow) and retire the other one."""
     theirs = (current or {}).get(LIVE)

@@ -121,7 +121,7 @@ class MeteredEngine:
         """The inner engine's `handle`, measured."""
         start = time.perf_counter()
         try:
-            replies = await self.inner.handle(incoming)
+            replies: list[Reply] = await self.inner.handle(incoming)
         except Exception as exc:
             self.metrics.error(exc)
             raise

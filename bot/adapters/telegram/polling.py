@@ -38,7 +38,7 @@ class Poller:
 
     def __init__(
         self,
-        app: Application,
+        app: Application[Any, Any, Any, Any, Any, Any],
         *,
         timeout: float,
         read_timeout: float = 10.0,
@@ -98,7 +98,7 @@ class Poller:
 
     async def _fetch(self, stop: asyncio.Event, *, timeout: float) -> list[dict[str, Any]] | None:
         """One getUpdates call from `offset`; None when `stop` was set meanwhile."""
-        data = {"offset": self.offset or None, "limit": self.limit, "timeout": int(timeout)}
+        data: dict[str, Any] = {"offset": self.offset or None, "limit": self.limit, "timeout": int(timeout)}
         data["allowed_updates"] = self.allowed_updates
         bot = self.app.bot
         read = self.read_timeout + timeout  # the long poll, then the answer
