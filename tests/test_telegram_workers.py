@@ -111,6 +111,7 @@ async def scenario(
     assert not problems, f"{len(problems)} users saw wrong messages: {list(problems.items())[:3]}"
     assert sum(w.unanswered for w in walks) == 0, "every button press is answered"
     assert fake.parallel is not None and (fake.parallel.duplicated or not duplicates)
+    assert 403 not in fake.webhook.failures, "no worker refused another's secret (none was configured)"
     assert all(proxy.served[port] > 0 for port in proxy.upstreams)
     for w in walks:
         live = [m.text[:30] for m in w.user.messages.values() if m.keyboard]
