@@ -119,7 +119,7 @@ async def through_console(steps: list[Step]) -> tuple[list[Seen], str, str | Non
     seen.append(shown(replies))
     for step in steps:
         replies = await chat.send(step.option if isinstance(step, P) else step.text)
-        seen.append(shown([r for r in replies if r.answer is None]))
+        seen.append(shown([r for r in replies if r.answer is None or isinstance(step, T)]))
     last = next(r for r in reversed(replies) if r.kind != "error")
     disposition = next((r.disposition for r in replies if r.kind == "outcome"), None)
     return seen, last.node, disposition

@@ -235,9 +235,10 @@ async def test_telegram_marks_typed_answers_like_pressed_ones() -> None:
         await ana.send("/start")
         await ana.read()
         await ana.send_sticker("👍")  # a thumbs-up sticker agrees
-        status = await ana.read()
+        status = (await ana.read_until_keyboard())[-1]
         await ana.send("24")
-        location = await ana.read()
+        said, location = await ana.read_until_keyboard()
+        assert said.text == "You said: 24 weeks: Pregnant: 13 to 27 weeks"
         assert location.labels[0] == "Cramp in my leg or calf"
         assert status.keyboard == []
         assert status.text.endswith("✓ 24 weeks: Pregnant: 13 to 27 weeks")
@@ -248,7 +249,7 @@ async def test_telegram_marks_typed_answers_like_pressed_ones() -> None:
         assert mean.text == "Did you mean one of these?"
         assert mean.labels == ["Numb or tingling leg or thigh", "Numb or tingling hand or fingers", "Something else: show all answers"]
         await ana.press("hand_numbness")
-        await ana.read()
+        await ana.read_until_keyboard()
         assert mean.text.endswith("✓ Numb or tingling hand or fingers")
         await ana.send("bleeding a lot")
         card, again = await ana.read_until_keyboard()

@@ -249,8 +249,8 @@ class TelegramBot:
         """Send replies in order; a new keyboard retires the chat's previous one."""
         chat_id = t.chat_id
         for reply in replies:
-            if reply.answer is not None and await self._mark_answered(app, t, reply):
-                continue  # a typed answer: "✓ answer" under the question, as for a pressed button
+            if reply.answer is not None:  # a typed answer: "✓ answer" under the question, as for a
+                await self._mark_answered(app, t, reply)  # pressed button, and "You said: ..." below
             for out in render(reply):
                 if out.keyboard is not None:
                     await retire_live(self.call, app, t)
