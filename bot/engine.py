@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from bot.commit import DELETE, KEEP, SAVE, Committer, Decision
 from bot.events import BACK, Incoming, Reply
@@ -12,17 +13,19 @@ from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
-from bot.matching import Matcher, has_number
+from bot.matching import Matcher
 from bot.records import Records
 from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
 from bot.session import Session
 from bot.storage.base import SessionStore, Stored
+from bot.typed import SHOW_ALL, TypedPath
 
 log = logging.getLogger(__name__)
 
 
-class Engine(Records):
+
+class Engine(Records, TypedPath):
     """Runs one flow for many conversations; sessions are plain data in a store."""
 
     def __init__(
@@ -111,8 +114,9 @@ class Engine(Records):
 
     def _turn(self, s: Session, inc: Incoming, out: list[Reply], is_new: bool) -> str:
         lang = self._lang(s)
+        pending, s.pending = s.pending, None  # a "did you mean" is answered by the next turn
         if inc.option is not None:
-            return self._press(s, inc, out, lang)
+            return self._press(s, inc, out, lang, pending)
         text = inc.text.strip() if inc.text else ""
         if not text:
             out.append(self._full_prompt(s, lang))
@@ -120,34 +124,34 @@ class Engine(Records):
         if text.startswith("/"):
             return self._command(s, text, out, lang)
         if s.menu == LANGUAGE_MENU:
-            code = self._match_language(text)
+            code = self._match_language(text, lang)
             if code is None:
                 out.append(self.render.message("error", LANGUAGE_MENU, lang, "ui.unknown"))
                 out.append(self.render.language_menu(lang))
                 return SAVE
             return self._set_language(s, code, out)
-        node = self.flow.nodes[s.state]
-        option = self._match(node, s, text, lang)
-        if option is None:
-            if node.numbers and node.numbers_error and has_number(text):
-                out.append(self.render.message("error", node.id, lang, node.numbers_error))
-            else:
-                out.append(self.render.message("error", node.id, lang, "ui.unknown"))
-            out.append(self._reask(s, lang))
-            return SAVE
-        return self._choose(s, node, option, out, lang)
+        return self._typed(s, self.flow.nodes[s.state], text, out, lang, pending)
 
-    def _press(self, s: Session, inc: Incoming, out: list[Reply], lang: str) -> str:
+    def _press(self, s: Session, inc: Incoming, out: list[Reply], lang: str, pending: dict[str, Any] | None) -> str:
         if s.menu == LANGUAGE_MENU and inc.node == LANGUAGE_MENU and inc.option in self.catalog.locales:
             return self._set_language(s, inc.option, out)
         node = self.flow.nodes[s.state]
         if inc.option == BACK and inc.node == (s.menu or s.state):
             return self._back(s, out, lang)
         if s.menu is None and inc.node == s.state:
-            # _press runs only for a button press, so inc.option is set here
-            ok = (inc.option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, inc.option)  # type: ignore[arg-type]
+            if inc.option == SHOW_ALL and not node.is_outcome:
+                out.append(self._prompt(s, lang))
+                return SAVE
+            option = inc.option or ""  # _press runs only for a button press, so it is set
+            ok = (option in OUTCOME_ACTIONS) if node.is_outcome else self._offered(node, s, option)
+            if ok and pending and option in pending.get("o", ()):  # a "did you mean" button
+                return self._take(s, node, option, out, lang, then=pending.get("t"), pressed=True)
             if ok:
-                return self._choose(s, node, inc.option, out, lang)  # type: ignore[arg-type]
+                return self._choose(s, node, option, out, lang)
+        if self._stale_flag(s, inc.node, inc.option or ""):  # an old warning-sign button: never lost
+            out.append(self._emergency_card(s, lang))
+            out.append(self._reask(s, lang))
+            return SAVE
         out.append(self.render.message("error", s.menu or s.state, lang, "ui.stale"))
         out.append(self._reask(s, lang))
         return SAVE
@@ -155,20 +159,6 @@ class Engine(Records):
     def _offered(self, node: Node, s: Session, option_id: str) -> bool:
         opt = node.option(option_id)
         return opt is not None and (opt.when is None or holds(opt.when, s.answered))
-
-    def _match(self, node: Node, s: Session, text: str, lang: str) -> str | None:
-        """The option a typed answer means: its number, id or label, or a typed week."""
-        if node.is_outcome:
-            choices = [(o.id, o.label) for o in self.render.menu(node, lang, s.answered)]
-        else:
-            answers = s.answered
-            choices = [
-                (o.id, self.catalog.text(lang, o.label)) for o in node.options if holds(o.when, answers)
-            ]
-        found = self._matcher.choice(text, choices)
-        if found is None and node.numbers:
-            found = self._matcher.week(text, lang, node.numbers, lambda o: self._offered(node, s, o))
-        return found
 
     def _choose(self, s: Session, node: Node, option: str, out: list[Reply], lang: str) -> str:
         if node.is_outcome:
@@ -224,7 +214,7 @@ class Engine(Records):
         elif word == "forget":
             out.append(self.render.message("info", self.flow.start, lang, "ui.forgotten"))
             fresh = self._new(None)
-            out.append(self._full_prompt(fresh, self._lang(fresh)))
+            out.append(self._full_prompt(fresh, lang))  # she keeps her language until she leaves
             return DELETE
         else:
             out.append(self.render.message("error", s.menu or s.state, lang, "ui.unknown_command"))
@@ -252,14 +242,20 @@ class Engine(Records):
         out.append(self._prompt(s, lang))
         return SAVE
 
-    def _match_language(self, text: str) -> str | None:
-        langs = self.catalog.languages
-        return self._matcher.choice(text, [(c, self.catalog.locales[c].name) for c in langs])
+    # -- language ---------------------------------------------------------------------------
+
+    def _match_language(self, text: str, lang: str) -> str | None:
+        choices = [(c, self.catalog.locales[c].name) for c in self.catalog.languages]
+        for code in dict.fromkeys([lang, *self.catalog.languages]):  # "russian", "русский", "俄语"
+            found = self._matcher.choice(text, choices, code)
+            if found is not None:
+                return found
+        return None
 
     def _set_language(self, s: Session, code: str, out: list[Reply]) -> str:
         s.lang, s.menu = code, None
         out.append(self.render.message("info", s.state, code, "ui.language_set"))
-        out.append(self._prompt(s, code))
+        out.append(self._full_prompt(s, code))  # at the advice: the advice again, in her language
         return SAVE
 
     def _prompt(self, s: Session, lang: str) -> Reply:

@@ -44,6 +44,9 @@ class Option:
 class Reply:
     """One message from the bot; `disposition` is set on outcome messages only.
 
+    `answer` is set on the confirmation of a typed answer ("You said: ..."): the answer as
+    understood, and `asked` the question it answers, so a channel can mark the answered
+    question the way it marks a pressed button.
     The last four fields are presentation hints for the channels; the JSON-lines shape does
     not carry them. `strong`: whole lines of `text` a channel may emphasise (Telegram makes
     them bold). `links`: (name, url) pairs whose ``name: url`` lines a channel may show as
@@ -57,6 +60,8 @@ class Reply:
     text: str
     options: tuple[Option, ...] = field(default=())
     disposition: str | None = None
+    answer: str | None = None
+    asked: str = ""
     strong: tuple[str, ...] = field(default=())
     links: tuple[tuple[str, str], ...] = field(default=())
     actions: bool = False

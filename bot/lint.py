@@ -12,9 +12,10 @@ from bot.flow.loader import load_flows
 from bot.flow.model import Flow
 from bot.i18n import DEFAULT_VALUES, Locale, load_locales, placeholders
 from bot.render import UI_KEYS
+from bot.typed import TYPED_KEYS
 
 # Placeholders a text may use: the configured ones and those the engine fills in.
-KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date"})
+KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date", "answer", "weeks", "months", "low", "high"})
 VARIANTS = ("console",)  # channel wording: `console.<key>` replaces `<key>` in the console
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units in one message
 BUTTON_LABEL_LIMIT = 64  # UTF-16 code units: longer labels are cut off on a phone
@@ -82,7 +83,9 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
     for flow in flows.values():
         for key, where in _uses(flow).items():
             used.setdefault(key, where)
-    for key in UI_KEYS:
+    # the typed-answer texts have built-in English stand-ins; once a base locale has them, all must
+    typed = TYPED_KEYS if any(k.startswith("typed.") for k in base.texts) else ()
+    for key in (*UI_KEYS, *typed):
         used.setdefault(key, (base.path, 1, "engine"))
     for flow in flows.values():  # optional short re-ask texts: `<ask key>_short`
         for node in flow.nodes.values():
@@ -133,7 +136,7 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
                     )
                 )
     for key in sorted(set(base.texts) - set(used)):
-        if not key.startswith("ui.") and key.partition(".")[0] not in VARIANTS:
+        if not key.startswith(("ui.", "typed.")) and key.partition(".")[0] not in VARIANTS:
             out.append(
                 Problem(base.path, base.lines[key], f"key '{key}' is not used by any flow", warning=True)
             )

@@ -32,8 +32,6 @@ UI_KEYS = (
     "ui.next_step",
     "ui.emergency_number_default",
     "ui.emergency_number_short",
-    "ui.input.week_words",
-    "ui.input.other_units",
     "ui.outcome.do",
     "ui.outcome.more_do",
     "ui.outcome.avoid",

@@ -17,7 +17,7 @@ class Session:
     `channel` is the adapter's small per-chat state (for example which message has live buttons).
     """
 
-    __slots__ = ("answers", "channel", "events", "lang", "menu", "state", "version")
+    __slots__ = ("answers", "channel", "events", "lang", "menu", "pending", "state", "version")
 
     def __init__(
         self,
@@ -34,6 +34,9 @@ class Session:
         self.menu = menu
         self.events: list[list[Any]] = []  # [[event id, delivered 0/1], ...], oldest first
         self.channel: dict[str, Any] = {}
+        # a "did you mean" waiting for an answer: option ids only (never what she typed):
+        # {"o": [candidates], "y": the one "yes" picks, "t": an answer for the next question}
+        self.pending: dict[str, Any] | None = None
 
     @property
     def answered(self) -> dict[str, str]:
@@ -75,6 +78,8 @@ class Session:
             data["e"] = [list(e) for e in self.events]
         if self.channel:
             data["c"] = dict(self.channel)
+        if self.pending:
+            data["p"] = self.pending
         return data
 
     @classmethod
@@ -98,6 +103,9 @@ class Session:
             menu if isinstance(menu, str) else None,
         )
         session.events, session.channel = extras(data)
+        pending = data.get("p")
+        if isinstance(pending, dict) and all(isinstance(o, str) for o in pending.get("o", ())):
+            session.pending = pending
         return session
 
 

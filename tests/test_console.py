@@ -39,14 +39,14 @@ def run(
 
 
 def test_jsonl_walk_to_an_outcome_follows_the_contract() -> None:
-    messages, proc = run(["agree", "3", "calf_cramp", "None of these", "mild"])
+    messages, proc = run(["agree", "30 weeks", "calf_cramp", "None of these", "mild"])
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     for m in messages:
         assert list(m) == KEYS
         assert m["kind"] in ("info", "question", "outcome", "error")
         assert all(list(o) == ["id", "label"] for o in m["options"])
-    assert [m["node"] for m in messages] == [
+    assert [m["node"] for m in messages if m["kind"] != "info"] == [
         "disclaimer",
         "status",
         "location",
@@ -54,6 +54,9 @@ def test_jsonl_walk_to_an_outcome_follows_the_contract() -> None:
         "sev_calf",
         "out_calf_self_care",
     ]
+    said = [m["text"] for m in messages if m["kind"] == "info"]
+    assert said[1] == "You said: 30 weeks: Pregnant, 28 weeks or more"  # every typed answer confirmed
+    assert len(said) == 5
     assert messages[0]["disposition"] is None
     assert messages[-1]["kind"] == "outcome"
     assert messages[-1]["disposition"] == "self_care"
@@ -71,6 +74,7 @@ def test_jsonl_bad_input_back_and_emergency() -> None:
     kinds = [(m["kind"], m["node"]) for m in messages]
     assert kinds == [
         ("question", "disclaimer"),
+        ("info", "disclaimer"),
         ("question", "status"),
         ("error", "status"),
         ("question", "status"),

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from bot.flow.walk import Path, walk
+from bot.review.translations import VOCABULARY
 from tests.fake_telegram.harness import running_bot
 from tests.helpers import ROOT, Chat, make_engine
 
@@ -28,7 +29,9 @@ def test_every_language_is_complete_and_described() -> None:
     base = ENGINE.catalog.locales["en"]
     for lang in LANGS:
         loc = ENGINE.catalog.locales[lang]
-        assert set(loc.texts) == set(base.texts), lang
+        # word lists for typed answers are each language's own; a missing one falls back to English
+        assert set(loc.texts) - set(base.texts) == set(), lang
+        assert {k for k in set(base.texts) - set(loc.texts) if not k.startswith(VOCABULARY)} == set(), lang
         assert {"name", "translator", "review"} <= set(loc.meta), lang
         if lang != "en":
             assert "review" in loc.meta["review"], lang  # the review status is stated
@@ -65,6 +68,9 @@ def test_console_whole_conversation(lang: str) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     messages = [json.loads(line) for line in proc.stdout.splitlines()]
+    said = t(lang, "typed.said", answer="")
+    assert sum(m["text"].startswith(said) for m in messages) == len(PATH)  # each typed answer confirmed
+    messages = [m for m in messages if not m["text"].startswith(said)]
     assert messages[0]["text"] == t(lang, "q.disclaimer")
     assert messages[1]["text"] == ENGINE.catalog.text(lang, "q.status", variant="console")  # "type", not "tap"
     assert messages[1]["options"][0]["label"] == t(lang, "option.t1")

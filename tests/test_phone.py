@@ -121,7 +121,7 @@ async def test_more_advice_holds_the_rest_and_sources_are_named_links() -> None:
 async def test_a_misunderstood_reply_gets_a_short_re_ask() -> None:
     chat = Chat(ENGINE, key="phone:reask")
     welcome = (await chat.open())[-1]
-    replies = await chat.send("ok??")
+    replies = await chat.send("what??")
     assert [r.kind for r in replies] == ["error", "question"]
     assert replies[1].text == "When you are ready, choose “I understand, let's start”."
     assert len(replies[1].text) < len(welcome.text) / 4

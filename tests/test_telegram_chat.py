@@ -53,15 +53,16 @@ async def test_typed_answers_work_like_presses(tg: Running) -> None:
     await ana.send("/start")
     first = await ana.read()
     await ana.send("1")  # the number of "I understand"
+    assert (await ana.read()).text == "You said: I understand"
     status = await ana.read()
     assert status.labels[0] == "Pregnant, up to 12 weeks"
     assert first.keyboard == [], "the answered question lost its keyboard"
     await ana.send("pregnant, 28 WEEKS or more")  # the label, any case
-    location = await ana.read()
+    location = (await ana.read_until_keyboard())[-1]
     assert location.text == "Where is the problem?"
     assert status.keyboard == []
     await ana.send("2")
-    flags = await ana.read()
+    flags = (await ana.read_until_keyboard())[-1]
     assert flags.labels == ["Tightenings coming in waves", "Numb between the legs", "None of these", "⬅ Back"]
 
 

@@ -2,7 +2,9 @@
 
 A step is a button press (`P`) or typed text (`T`). The console has no buttons, so a press is
 typed as the option's id there (the console accepts the number, id or label).
-Every message of every step (text and option labels) must be the same in both channels.
+Every message of every step (text and option labels) must be the same in both channels, except
+the confirmation of a typed answer ("You said: ..."): the console prints it, Telegram shows it as
+a "✓" line under the answered question (tests/test_typed_chat.py checks that).
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ async def through_console(steps: list[Step]) -> tuple[list[Seen], str, str | Non
     seen.append(shown(replies))
     for step in steps:
         replies = await chat.send(step.option if isinstance(step, P) else step.text)
-        seen.append(shown(replies))
+        seen.append(shown([r for r in replies if r.answer is None or isinstance(step, T)]))
     last = next(r for r in reversed(replies) if r.kind != "error")
     disposition = next((r.disposition for r in replies if r.kind == "outcome"), None)
     return seen, last.node, disposition

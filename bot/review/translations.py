@@ -23,6 +23,8 @@ from bot.yamlsrc import LDict, load_yaml
 STATE_DIR = "fingerprints"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|https?://\S+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# Word lists for reading typed answers: each language has its own, they are not translations.
+VOCABULARY = ("typed.syn.", "typed.words.", "typed.signs.")
 
 HEADER = """\
 # Translation state of locales/{lang}.yaml (see docs/review.md). Written by
@@ -113,8 +115,9 @@ def needs_no_translation(text: str) -> bool:
 
 def translation_state(base: Locale, loc: Locale, record: Record) -> State:
     """Compare `loc` with the English `base` under its stored record."""
-    state = State(loc.lang, total=len(base.texts))
-    for key, english in base.texts.items():
+    texts = {k: v for k, v in base.texts.items() if not k.startswith(VOCABULARY)}
+    state = State(loc.lang, total=len(texts))
+    for key, english in texts.items():
         text = loc.texts.get(key)
         if text is None:
             state.missing.append(key)

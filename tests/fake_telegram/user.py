@@ -122,21 +122,20 @@ class FakeUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self._send(content)
 
-    async def send_sticker(self) -> int:
-        """Send a sticker."""
-        return await self._send(
-            {
-                "sticker": {
-                    "file_id": "CAACAgI",
-                    "file_unique_id": "AgAD",
-                    "type": "regular",
-                    "width": 512,
-                    "height": 512,
-                    "is_animated": False,
-                    "is_video": False,
-                }
-            }
-        )
+    async def send_sticker(self, emoji: str | None = None) -> int:
+        """Send a sticker (with the emoji it stands for, if given)."""
+        sticker = {
+            "file_id": "CAACAgI",
+            "file_unique_id": "AgAD",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        if emoji:
+            sticker["emoji"] = emoji
+        return await self._send({"sticker": sticker})
 
     async def send_photo(self) -> int:
         """Send a photo."""

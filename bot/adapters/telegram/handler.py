@@ -15,6 +15,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.adapters.telegram.answered import edit_answered
 from bot.adapters.telegram.chatstate import LIVE, PRESSED, ChatStates, Turn
 from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
@@ -147,6 +148,14 @@ class TelegramBot:
             await self._press(update.callback_query, t, lang, app)
         elif update.message is not None and update.message.text is not None:
             await self.turn(app, t, Incoming(t.key, text=update.message.text, lang=lang, event_id=t.event_id))
+        elif update.message is not None and update.message.sticker is not None and update.message.sticker.emoji:
+            # a sticker reads as its emoji (👍 agrees, 🙏 at the end says thanks), else the note
+            incoming = Incoming(t.key, text=update.message.sticker.emoji, lang=lang, event_id=t.event_id)
+            replies = await self.engine.handle(incoming)
+            if replies and replies[0].kind == "error":
+                await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
+                replies = replies[1:]
+            await self.send(app, t, replies)
         else:  # stickers, photos, voice, locations, edited messages, ...
             await self.notice(app, chat_id, self.text(lang, "ui.tg.use_buttons"))
             await self.turn(app, t, Incoming(t.key, lang=lang, event_id=t.event_id))
@@ -241,6 +250,8 @@ class TelegramBot:
         """Send replies in order; a new keyboard retires the chat's previous one."""
         chat_id = t.chat_id
         for reply in replies:
+            if reply.answer is not None:  # a typed answer: "✓ answer" under the question, as for a
+                await self._mark_answered(app, t, reply)  # pressed button, and "You said: ..." below
             for out in render(reply):
                 if out.keyboard is not None:
                     await retire_live(self.call, app, t)
@@ -255,6 +266,16 @@ class TelegramBot:
                 self.blocked.discard(chat_id)  # delivered: not (or no longer) blocked
                 if out.keyboard is not None and sent is not None:
                     t.state[LIVE] = sent.message_id
+
+    async def _mark_answered(self, app: Application[Any, Any, Any, Any, Any, Any], t: Turn, reply: Reply) -> bool:
+        """Show a typed answer under the question it answers; False when that is not possible."""
+        message_id = t.state.get(LIVE)
+        if not isinstance(message_id, int):
+            return False
+        if not await edit_answered(self.call, app.bot, t.chat_id, message_id, reply):
+            return False
+        t.state.pop(LIVE, None)
+        return True
 
     async def notice(self, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, text: str) -> None:
         """Send one of the adapter's own short notices."""

@@ -146,3 +146,11 @@ def with_choice(message_html: str, label: str, *, limit: int = MAX_TEXT) -> str 
     """The answered question showing the chosen label, or None when it would not fit."""
     text = f"{message_html}\n\n{CHOSEN_MARK} <i>{escape(label)}</i>"
     return text if size(html.unescape(re.sub(r"<[^>]+>", "", text))) <= limit else None
+
+
+def answered_html(reply: Reply) -> str | None:
+    """The question a typed answer confirms, with the "✓ answer" line (None when unknown or too long)."""
+    if not reply.asked or reply.answer is None:
+        return None
+    pieces = render(Reply("question", reply.node, reply.asked))
+    return with_choice(pieces[-1].html, reply.answer) if len(pieces) == 1 else None

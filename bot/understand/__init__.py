@@ -1,0 +1,1 @@
+"""Reading what people type: normalisation, numbers and weeks, fuzzy matching, warning signs."""
