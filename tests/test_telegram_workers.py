@@ -47,6 +47,8 @@ def check_transcript(w: Walk, may_repeat: set[int]) -> tuple[list[str], int]:
             return False
         if i < len(got) and got[i] in seen(b, 0) and fits(i + 1, b + 1, 0, left - 1):
             return True  # the reply replaced by the current question
+        if i < len(got) and got[i] == block[-1] and fits(i + 1, b + 1, 0, left - 1):
+            return True  # the reply replaced by the question it led to (without its "You said" line)
         return fits(i, b + 1, 0, left - 1)  # the reply lost, the question is already on screen
 
     def seen(b: int, k: int) -> set[str]:
