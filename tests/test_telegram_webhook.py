@@ -168,6 +168,8 @@ async def test_store_down_answers_503_until_it_is_back_and_nothing_is_lost(tg: R
     assert failures and set(failures) == {503}, "Telegram was asked to deliver it again"
     await ana.quiet(0)
     tg.store.down = False
+    said = await ana.read()  # her typed answer is confirmed first
+    assert said.text == "You said: I understand"
     status = await ana.read()
     assert status.text == "Are you pregnant, or have you given birth?"
     assert first.keyboard == []
