@@ -239,7 +239,9 @@ async def walk(
             press = Incoming(key, option=option.id, node=last.node, lang="en")
             replies = await act(press, _press(user, f"{last.node}|{option.id}", out))
         else:
-            text = str(last.options.index(option) + 1)
+            number = last.options.index(option) + 1
+            # at the weeks question a bare number is asked about ("5 weeks?"); these users mean the button
+            text = f"option {number}" if last.node == "status" else str(number)
             replies = await act(Incoming(key, text=text, lang="en"), user.send(text))
         if final:
             return out
