@@ -21,7 +21,7 @@ from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
 from bot.adapters.telegram.keyboards import drop_keyboard, reconcile, retire_live, show_choice
 from bot.adapters.telegram.menus import follow_language
-from bot.adapters.telegram.raw import send_html
+from bot.adapters.telegram.raw import answer_query, send_html
 from bot.adapters.telegram.render import answered, escape, parse_callback, render
 from bot.events import Incoming, Reply
 from bot.render import LANGUAGE_MENU
@@ -269,7 +269,7 @@ class TelegramBot:
                     await retire_live(self.call, app, t)
                 sent = await self.call(
                     "sendMessage",
-                    lambda o=out: send_html(app.bot, chat_id, o.html, o.keyboard),  # type: ignore[misc]
+                    lambda o=out: send_html(app.bot, chat_id, o.html, o.markup or o.keyboard),  # type: ignore[misc]
                     # a retry after a timeout may have made a copy: the message before loses its buttons
                     unsure=(lambda m: drop_keyboard(self.call, app, t, m.message_id - 1))
                     if out.keyboard
@@ -295,7 +295,7 @@ class TelegramBot:
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:
-            await self.call("answerCallbackQuery", lambda: query.answer(text))
+            await self.call("answerCallbackQuery", lambda: answer_query(query.get_bot(), query.id, text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
         except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway
