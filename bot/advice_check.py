@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.advice import FIRST_LIMIT, SAFETY_LEVELS, Shown, size
+from bot.advice import FIRST_LIMIT, MAX_FIRST_DO, SAFETY_LEVELS, Shown, size
 from bot.errors import Problem
 from bot.flow.model import Flow
 from bot.flow.walk import Path, walk
@@ -12,13 +12,14 @@ from bot.render import Renderer  # the renderer decides the layout: check what i
 NUMBER = "\x00number\x00"  # stands in for the emergency number to see where it is said
 
 
-def _variants(flow: Flow) -> dict[tuple[str, Shown], tuple[Path, list[str]]]:
-    """Per (outcome, advice items shown): one path there, and the statuses leading there."""
-    found: dict[tuple[str, Shown], tuple[Path, list[str]]] = {}
+def _variants(flow: Flow) -> dict[tuple[object, ...], tuple[Path, list[str]]]:
+    """Per (outcome, items its first message can show): one path there, and the statuses leading there."""
+    found: dict[tuple[object, ...], tuple[Path, list[str]]] = {}
     for path in walk(flow):
         if isinstance(path, Path):
             answers = dict(path.answers)
-            key = (path.outcome, Shown.of(flow.nodes[path.outcome], answers))
+            shown = Shown.of(flow.nodes[path.outcome], answers)
+            key = (path.outcome, shown.do[:MAX_FIRST_DO], shown.worse[:1])
             _, statuses = found.setdefault(key, (path, []))
             status = answers.get("status", "?")
             if status not in statuses:
@@ -35,9 +36,8 @@ def check_first_messages(flow: Flow, locales: dict[str, Locale], default: str) -
     marked_catalog.set_values(emergency_number=NUMBER)
     marked = Renderer(flow, marked_catalog)
     found: dict[tuple[str, str], list[str]] = {}  # (outcome, problem) -> statuses
-    for (outcome, _), (path, path_statuses) in sorted(
-        _variants(flow).items(), key=lambda kv: kv[1][0].answers
-    ):
+    for path, path_statuses in sorted(_variants(flow).values(), key=lambda found: found[0].answers):
+        outcome = path.outcome
         node = flow.nodes[outcome]
         answers = dict(path.answers)
         problems = []

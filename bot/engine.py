@@ -13,7 +13,6 @@ from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
-from bot.matching import Matcher
 from bot.records import Records
 from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
@@ -47,7 +46,6 @@ class Engine(Records, TypedPath):
         self._locks = KeyedLocks()
         self._today = today
         self._help_footer = help_footer
-        self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
