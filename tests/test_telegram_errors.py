@@ -51,7 +51,7 @@ class Echo:
 @pytest.fixture
 def private_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """Logging as `python -m bot telegram` sets it up, captured at DEBUG; restored after."""
-    names = ("telegram", "httpx", "httpcore", "bot.adapters.telegram")
+    names = ("telegram", "httpx", "httpcore", "aiohttp.client", "bot.adapters.telegram")
     levels = {n: logging.getLogger(n).level for n in names}
     caplog.set_level(logging.DEBUG)
     setup_logging(TOKEN)

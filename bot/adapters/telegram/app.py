@@ -14,27 +14,26 @@ from bot.adapters.telegram.io import PerChatProcessor, log
 from bot.adapters.telegram.menus import set_descriptions
 from bot.adapters.telegram.metrics import Metrics
 from bot.adapters.telegram.polling import Poller
+from bot.adapters.telegram.transport import AiohttpRequest
 from bot.adapters.telegram.webhook import WebhookServer, set_webhook
+
+
+def transport(config: TelegramConfig, pool_size: int) -> AiohttpRequest:
+    """The HTTP transport of Bot API calls: `pool_size` connections, the config's timeouts."""
+    t = config.request_timeout
+    return AiohttpRequest(pool_size, read_timeout=t, write_timeout=t, connect_timeout=t, pool_timeout=t)
 
 
 def build_application(config: TelegramConfig, bot: TelegramBot) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB Application for `config` whose every update goes to `bot`."""
-    t = config.request_timeout
     app = (
         ApplicationBuilder()
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .concurrent_updates(PerChatProcessor())
-        .connection_pool_size(config.pool_size)
-        .connect_timeout(t)
-        .read_timeout(t)
-        .write_timeout(t)
-        .pool_timeout(t)
-        .get_updates_connect_timeout(t)
-        .get_updates_read_timeout(t)
-        .get_updates_write_timeout(t)
-        .get_updates_pool_timeout(t)
+        .request(transport(config, config.pool_size))
+        .get_updates_request(transport(config, 1))  # its own connection: a long poll waits there
         .build()
     )
     app.add_handler(TypeHandler(Update, bot.on_update))
@@ -55,7 +54,11 @@ async def serve(
     metrics = metrics or Metrics()
     metrics.instrument(bot)
     server: WebhookServer | None = None
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:  # getMe failed: PTB leaves the transports open
+        await asyncio.gather(*(r.shutdown() for r in getattr(app.bot, "_request", ())))
+        raise
     try:
         bot.username = app.bot.username
         await bot.set_commands(app)

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import aiohttp
 import httpx
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -73,7 +74,10 @@ def may_have_arrived(exc: BaseException) -> bool:
     cause = exc.__cause__
     if isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return False
-    return isinstance(cause, httpx.HTTPError)  # read/write timeouts, dropped connections
+    if isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)):
+        return False  # aiohttp (bot.adapters.telegram.transport): no connection, or no free one
+    # read timeouts, dropped connections
+    return isinstance(cause, (httpx.HTTPError, aiohttp.ClientError, TimeoutError))
 
 
 class Caller:

@@ -21,7 +21,7 @@ from bot.adapters.telegram.redact import LibraryNoise, RedactingStream, RedactTo
 def setup_logging(token: str) -> None:
     """Keep tokens and user messages out of the logs; show the adapter's INFO lines."""
     # PTB's and httpx's DEBUG/INFO lines carry the URL (with the token) and update contents
-    for name in ("telegram", "httpx", "httpcore"):
+    for name in ("telegram", "httpx", "httpcore", "aiohttp.client"):
         logging.getLogger(name).setLevel(logging.WARNING)
     if logging.getLogger("bot").level == logging.NOTSET:  # BOT_LOG_LEVEL not given
         log.setLevel(logging.INFO)
