@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from bot.advice import FIRST_LIMIT, SAFETY_LEVELS, size
+from bot.advice import FIRST_LIMIT, MAX_FIRST_DO, SAFETY_LEVELS, Shown, size
 from bot.errors import Problem
 from bot.flow.model import Flow
 from bot.flow.walk import Path, walk
 from bot.i18n import Catalog, Locale
+from bot.render import Renderer  # the renderer decides the layout: check what it builds
 
 NUMBER = "\x00number\x00"  # stands in for the emergency number to see where it is said
 
 
-def _paths(flow: Flow) -> dict[tuple[str, tuple[tuple[str, str], ...]], Path]:
-    """One path per (outcome, answers that change what it shows)."""
-    found: dict[tuple[str, tuple[tuple[str, str], ...]], Path] = {}
+def _variants(flow: Flow) -> dict[tuple[object, ...], tuple[Path, list[str]]]:
+    """Per (outcome, items its first message can show): one path there, and the statuses leading there."""
+    found: dict[tuple[object, ...], tuple[Path, list[str]]] = {}
     for path in walk(flow):
         if isinstance(path, Path):
-            found.setdefault((path.outcome, path.answers), path)
+            answers = dict(path.answers)
+            shown = Shown.of(flow.nodes[path.outcome], answers)
+            key = (path.outcome, shown.do[:MAX_FIRST_DO], shown.worse[:1])
+            _, statuses = found.setdefault(key, (path, []))
+            status = answers.get("status", "?")
+            if status not in statuses:
+                statuses.append(status)
     return found
 
 
@@ -24,17 +31,15 @@ def check_first_messages(flow: Flow, locales: dict[str, Locale], default: str) -
     """Every outcome's first message has a `do` and a `worse` item and fits `FIRST_LIMIT`
     characters in every language; emergency and urgent ones carry the emergency number and
     "do not drive yourself"."""
-    from bot.render import Renderer  # the renderer decides the layout: check what it builds
-
     plain = Renderer(flow, Catalog(locales, default))
     marked_catalog = Catalog(locales, default)
     marked_catalog.set_values(emergency_number=NUMBER)
     marked = Renderer(flow, marked_catalog)
     found: dict[tuple[str, str], list[str]] = {}  # (outcome, problem) -> statuses
-    for (outcome, _), path in sorted(_paths(flow).items()):
+    for path, path_statuses in sorted(_variants(flow).values(), key=lambda found: found[0].answers):
+        outcome = path.outcome
         node = flow.nodes[outcome]
         answers = dict(path.answers)
-        status = answers.get("status", "?")
         problems = []
         if not any(i.when is None or i.when.holds(answers) for i in node.do):
             problems.append("no 'do' item for the first message")
@@ -53,8 +58,7 @@ def check_first_messages(flow: Flow, locales: dict[str, Locale], default: str) -
                     )
         for problem in problems:
             statuses = found.setdefault((outcome, problem), [])
-            if status not in statuses:
-                statuses.append(status)
+            statuses.extend(s for s in path_statuses if s not in statuses)
     out = []
     for (outcome, problem), statuses in found.items():
         node = flow.nodes[outcome]

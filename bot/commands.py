@@ -6,7 +6,6 @@ import sys
 
 from bot.errors import ContentError, Problem
 from bot.flow.check import check_flow
-from bot.flow.compiler import compile_flow
 from bot.flow.loader import load_flows
 from bot.flow.model import Flow
 from bot.lint import check_content
@@ -16,7 +15,7 @@ from bot.settings import Settings
 
 def lint(settings: Settings) -> int:
     """Print every problem in flows and locales; 0 when there is no error, else 1."""
-    from bot.review.commands import release_line, review_problems
+    from bot.review.checks import release_line, review_problems
 
     content = check_content(settings.flows_dir, settings.locales_dir, settings.locale)
     if content.flows and settings.flow not in content.flows:
@@ -48,7 +47,9 @@ def lint(settings: Settings) -> int:
         print(f"{len(content.errors)} error(s)", file=sys.stderr)
         return 1
     nodes = sum(len(f.nodes) for f in content.flows.values())
-    print(f"ok: {len(content.flows)} flow(s), {nodes} nodes, {len(content.locales)} language(s); {release_line(settings)}")
+    print(
+        f"ok: {len(content.flows)} flow(s), {nodes} nodes, {len(content.locales)} language(s); {release_line(settings)}"
+    )
     return 0
 
 
@@ -68,6 +69,8 @@ def checked_flow(settings: Settings, flow_id: str) -> Flow:
 def diagram(flow: Flow, fmt: str = "mermaid") -> str:
     """The flow's diagram (Mermaid or DOT), drawn by transitions from the compiled machine."""
     from transitions.extensions import GraphMachine
+
+    from bot.flow.compiler import compile_flow  # transitions: only the graph needs it here
 
     engine = "mermaid" if fmt == "mermaid" else "graphviz"
     machine = compile_flow(flow, GraphMachine, graph_engine=engine, title=flow.id, show_conditions=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from importlib.resources import files
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -12,8 +11,8 @@ PACKAGED = "_content"  # the wheel carries flows/ and locales/ as bot/_content/f
 
 def content_dir(name: str) -> Path:
     """The directory of shipped content `name` ("flows" or "locales") for this installation."""
-    packaged = files("bot") / PACKAGED / name
-    if isinstance(packaged, Path) and packaged.is_dir():
+    packaged = Path(__file__).resolve().parent / PACKAGED / name  # a wheel install unpacks the package
+    if packaged.is_dir():
         return packaged
     return CHECKOUT / name
 

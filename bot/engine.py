@@ -13,7 +13,6 @@ from bot.flow.compiler import compile_flow
 from bot.flow.model import Flow, Node, holds
 from bot.i18n import Catalog
 from bot.locks import KeyedLocks
-from bot.matching import Matcher
 from bot.records import Records
 from bot.render import COMMANDS, LANGUAGE_MENU, OUTCOME_ACTIONS, Renderer
 from bot.restore import restore
@@ -47,7 +46,6 @@ class Engine(Records, TypedPath):
         self._locks = KeyedLocks()
         self._today = today
         self._help_footer = help_footer
-        self._matcher = Matcher(catalog)
         self.render = Renderer(flow, catalog, channel=channel)
         if emergency_number:
             catalog.set_values(emergency_number=emergency_number)
@@ -60,8 +58,14 @@ class Engine(Records, TypedPath):
         An event (`incoming.event_id`) is applied at most once: a redelivered one gets the
         current question again if its replies were not marked delivered, and nothing if they were.
         """
-        async with self._locks.hold(incoming.key):
-            return await self.commits.run(incoming.key, lambda stored: self._apply(stored, incoming))
+        key = incoming.key
+        waiting = self._locks.acquire(key)  # None: nobody else is in this conversation
+        if waiting is not None:
+            await waiting
+        try:
+            return await self.commits.run(key, lambda stored: self._apply(stored, incoming))
+        finally:
+            self._locks.release(key)
 
     async def language(self, key: str, hint: str | None = None) -> str:
         """The language a conversation uses: its stored choice, else the hint, else the default."""

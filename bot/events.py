@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 KINDS = ("info", "question", "outcome", "error")
 BACK = "back"  # the option a channel's "go back" control sends (Reply.back is its label)
 DISPOSITIONS = ("emergency", "urgent", "same_day", "routine", "self_care")
 
 
-@dataclass(frozen=True, slots=True)
-class Incoming:
+class Incoming(NamedTuple):
     """One thing a user did: typed text (or a /command), or pressed an option button.
 
     `key` identifies the conversation (for example ``tg:12345`` or ``console:alice``).
@@ -22,6 +21,7 @@ class Incoming:
     delivered more than once; the engine applies each event id at most once.
     An Incoming with neither text nor option means "the user opened the chat": the engine
     answers with the pending question, or the first message of a new conversation.
+    (A named tuple: immutable, and made once per update, so cheaply.)
     """
 
     key: str

@@ -102,6 +102,9 @@ def load_locale(path: Path, display: str | None = None) -> tuple[Locale | None, 
     return loc, problems
 
 
+MEMO_SIZE = 50_000  # filled-in texts remembered (the shipped content has about 3,000 per language)
+
+
 class Catalog:
     """Every loaded language; `text` looks a key up with fallback to the default language."""
 
@@ -111,6 +114,7 @@ class Catalog:
         self.locales = locales
         self.default = default if default in locales else ("en" if "en" in locales else next(iter(locales)))
         self._values: dict[str, str] = {}
+        self._memo: dict[tuple[object, ...], str] = {}  # filled-in texts, by (lang, key, variant, values)
 
     @classmethod
     def load(cls, directory: Path, default: str = "en") -> Catalog:
@@ -129,6 +133,7 @@ class Catalog:
     def set_values(self, **values: str) -> None:
         """Set the values of placeholders used in texts (e.g. emergency_number)."""
         self._values.update(values)
+        self._memo.clear()
 
     def supported(self, lang: str | None) -> str | None:
         """Map a language tag (en-GB, zh-Hans, ...) to a loaded language, or None."""
@@ -152,6 +157,16 @@ class Catalog:
         With a `variant` (a channel such as ``console``), the key ``<variant>.<key>`` is
         preferred where the language has it: wording for that channel ("type" for "tap").
         """
+        memo = (lang, key, variant, *values.items())
+        found = self._memo.get(memo)
+        if found is None:
+            found = self._text(lang, key, variant, values)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo] = found
+        return found
+
+    def _text(self, lang: str | None, key: str, variant: str | None, values: dict[str, str]) -> str:
         loc = self.locales.get(lang or self.default) or self.locales[self.default]
         raw = loc.texts.get(f"{variant}.{key}") if variant else None
         if raw is None:

@@ -12,7 +12,7 @@ from bot.flow.loader import load_flows
 from bot.flow.model import Flow
 from bot.i18n import DEFAULT_VALUES, Locale, load_locales, placeholders
 from bot.render import UI_KEYS
-from bot.typed import TYPED_KEYS
+from bot.typed_texts import TYPED_KEYS
 
 # Placeholders a text may use: the configured ones and those the engine fills in.
 KNOWN_PLACEHOLDERS = frozenset({*DEFAULT_VALUES, "level", "date", "answer", "weeks", "months", "low", "high"})
@@ -96,7 +96,9 @@ def _check_locales(flows: dict[str, Flow], locales: dict[str, Locale], default_l
             variant, _, plain = key.partition(".")
             if variant in VARIANTS:
                 if plain not in loc.texts:
-                    out.append(Problem(loc.path, line, f"'{key}' changes '{plain}', which this file does not have"))
+                    out.append(
+                        Problem(loc.path, line, f"'{key}' changes '{plain}', which this file does not have")
+                    )
                 elif placeholders(loc.texts[key]) != placeholders(loc.texts[plain]):
                     out.append(Problem(loc.path, line, f"'{key}': placeholders differ from '{plain}'"))
         for key, (path, line, role) in sorted(used.items()):

@@ -88,6 +88,12 @@ class Renderer:
             for nid, n in flow.nodes.items()
             if not n.is_outcome and not n.ask_when and all(o.when is None for o in n.options)
         }
+        # per outcome: the nodes whose answers its advice items test (what its advice varies by)
+        self._tested = {
+            nid: tuple(sorted({t for i in n.items() if i.when is not None for t, _ in i.when.tests}))
+            for nid, n in flow.nodes.items()
+            if n.is_outcome
+        }
 
     def t(self, lang: str, key: str, **values: str) -> str:
         """Shorthand for the catalog lookup."""
@@ -140,11 +146,15 @@ class Renderer:
             return None
         return self.t(lang, "ui.emergency_number_short")
 
+    def variant(self, node: Node, answers: dict[str, str]) -> tuple[str | None, ...]:
+        """The answers an outcome's advice varies by: answers alike here show the same advice."""
+        return tuple([answers.get(n) for n in self._tested[node.id]])
+
     def _layout(self, node: Node, lang: str, answers: dict[str, str]) -> tuple[Shown, int, Reply]:
-        shown = Shown.of(node, answers)
-        cache_key = ("first", node.id, lang, shown)
+        cache_key = (node.id, lang, self.variant(node, answers))
         found = self._layouts.get(cache_key)
         if found is None:
+            shown = Shown.of(node, answers)
             message, count = first_message(node, shown, partial(self.t, lang), self._short_number(lang))
             reply = Reply(
                 "outcome",
@@ -170,7 +180,9 @@ class Renderer:
         """The rest of the advice: more to do, what to avoid, every "if it gets worse" line."""
         shown, count, _ = self._layout(node, lang, answers)
         message = more_message(node, shown, count, partial(self.t, lang), self._short_number(lang))
-        return Reply("info", node.id, message.text, self.actions(lang, False), strong=message.strong, actions=True)
+        return Reply(
+            "info", node.id, message.text, self.actions(lang, False), strong=message.strong, actions=True
+        )
 
     def next_step(self, node: Node, lang: str, answers: dict[str, str] | None = None) -> Reply:
         """The short prompt shown again at an outcome: what would you like to do now?"""
@@ -199,6 +211,7 @@ class Renderer:
             links=tuple(links),
             actions=True,
         )
+
     def _answer_lines(self, answers: list[tuple[str, str]], lang: str) -> list[str]:
         lines = []
         for nid, oid in answers:
@@ -215,7 +228,14 @@ class Renderer:
         lines = [self.t(lang, "ui.why.title"), *self._answer_lines(answers, lang)]
         name = self.t(lang, f"disposition_name.{node.disposition}")
         lines += ["", self.t(lang, "ui.why.led_to", level=name)]
-        return Reply("info", node.id, "\n".join(lines), self.menu(node, lang, dict(answers)), strong=(lines[0],), actions=True)
+        return Reply(
+            "info",
+            node.id,
+            "\n".join(lines),
+            self.menu(node, lang, dict(answers)),
+            strong=(lines[0],),
+            actions=True,
+        )
 
     def summary(self, node: Node, lang: str, answers: list[tuple[str, str]], today: dt.date) -> Reply:
         """A short summary she can show or forward to her midwife."""
@@ -227,7 +247,14 @@ class Renderer:
             "",
             self.t(lang, "ui.summary.note"),
         ]
-        return Reply("info", node.id, "\n".join(lines), self.menu(node, lang, dict(answers)), strong=(lines[0],), actions=True)
+        return Reply(
+            "info",
+            node.id,
+            "\n".join(lines),
+            self.menu(node, lang, dict(answers)),
+            strong=(lines[0],),
+            actions=True,
+        )
 
     def language_menu(self, lang: str) -> Reply:
         """The language picker, each language labelled in its own script."""

@@ -18,22 +18,22 @@ def restore(flow: Flow, events: Any, raw: dict[str, Any] | None, lang: str | Non
     answers no longer lead to where it was, it starts afresh (`flow_changed` is then True).
     Event ids and channel state are kept in every case.
     """
-    session, is_new, changed = _restore(flow, events, raw, lang)
-    if raw is not None:
-        session.events, session.channel = extras(raw)
-    return session, is_new, changed
-
-
-def _restore(flow: Flow, events: Any, raw: dict[str, Any] | None, lang: str | None) -> tuple[Session, bool, bool]:
     if raw is None:
         return Session(flow.start, flow.version, lang=lang), True, False
     try:
-        session: Session | None = Session.from_dict(raw)
+        session: Session | None = Session.from_dict(raw)  # with its event ids and channel state
     except ValueError:
         log.warning("stored session for a conversation was unreadable; starting afresh")
         session = None
     if session is not None and session.version == flow.version and session.state in flow.nodes:
         return session, False, False
+    rebuilt, is_new, changed = _rebuild(flow, events, session, lang)
+    rebuilt.events, rebuilt.channel = extras(raw)
+    return rebuilt, is_new, changed
+
+
+def _rebuild(flow: Flow, events: Any, session: Session | None, lang: str | None) -> tuple[Session, bool, bool]:
+    """A session stored under another flow version, replayed; else a fresh one."""
     replayed = replay(flow, events, session) if session is not None else None
     if replayed is not None:
         return replayed, False, False

@@ -92,8 +92,9 @@ class Session:
             raise ValueError(f"not a stored session: {exc}") from exc
         if not (isinstance(state, str) and isinstance(version, str)):
             raise ValueError("not a stored session: state and version must be text")
-        if not all(isinstance(n, str) and isinstance(o, str) for n, o in answers):
-            raise ValueError("not a stored session: answers must be node and option ids")
+        for n, o in answers:
+            if not (isinstance(n, str) and isinstance(o, str)):
+                raise ValueError("not a stored session: answers must be node and option ids")
         lang, menu = data.get("l"), data.get("m")
         session = cls(
             state,
@@ -102,7 +103,8 @@ class Session:
             lang if isinstance(lang, str) else None,
             menu if isinstance(menu, str) else None,
         )
-        session.events, session.channel = extras(data)
+        if "e" in data or "c" in data:
+            session.events, session.channel = extras(data)
         pending = data.get("p")
         if isinstance(pending, dict) and all(isinstance(o, str) for o in pending.get("o", ())):
             session.pending = pending

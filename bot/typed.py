@@ -3,52 +3,25 @@ the emergency card. Mixed into `bot.engine.Engine`; stores only option ids in th
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot.events import Option, Reply
 from bot.flow.model import Node, holds
-from bot.matching import NONE, Question, Understood
 from bot.session import Session
-from bot.understand.normalise import fold
-from bot.understand.weeks import MONTH_WEEKS
+from bot.typed_texts import STAND_INS
 
+# The matcher (rapidfuzz, number words, many patterns) is imported on the first typed answer:
+# a conversation of button presses, and the start-up before the first question, never need it.
 if TYPE_CHECKING:
     from bot.flow.model import Flow
     from bot.i18n import Catalog
-    from bot.matching import Matcher
+    from bot.matching import Matcher, Question, Understood
     from bot.render import Renderer
 
 SAVE = "save"
 SHOW_ALL = "show_all"  # the "something else: show all answers" button of a "did you mean"
 URGENT = ("emergency", "urgent")
-# Every key the typed path needs, with the English stand-in used when a locale has no typed block.
-STAND_INS = {
-    "typed.said": "You said: {answer}",
-    "typed.weeks_answer": "{weeks} weeks: {answer}",
-    "typed.months_answer": "{months} months: {answer}",
-    "typed.did_you_mean": "Did you mean this?",
-    "typed.did_you_mean_many": "Did you mean one of these?",
-    "typed.number_or_button": "Do you mean {weeks} weeks pregnant?",
-    "typed.yes_weeks": "Yes, {weeks} weeks pregnant",
-    "typed.no_button": "No, I meant: {answer}",
-    "typed.months": "{months} months pregnant is about {low} to {high} weeks. Is this right?",
-    "typed.after_birth": "You have had your baby. Which of these fits?",
-    "typed.show_all": "Something else: show all answers",
-    "typed.weeks_unclear": (
-        "Sorry, I couldn't tell how many weeks pregnant you are. Type just the number of weeks, "
-        "for example: 24. If your baby has been born, tap one of the 'Had my baby' buttons."
-    ),
-    "typed.signs_intro": "What you wrote may be a warning sign.",
-    "typed.thanks": (
-        "You're welcome. Take care. If anything changes or you are worried, get help, "
-        "and you can come back here at any time."
-    ),
-    "typed.unsure_screen": (
-        "If you are not sure, tap the sign that might fit: it is safer to check. "
-        "Or call your midwife or maternity unit and ask."
-    ),
-}
-TYPED_KEYS = tuple(STAND_INS)
 
 
 class TypedPath:
@@ -57,8 +30,14 @@ class TypedPath:
     flow: Flow
     catalog: Catalog
     render: Renderer
-    _matcher: Matcher
     _events: Any
+
+    @cached_property
+    def _matcher(self) -> Matcher:
+        """What reads typed text, built on the first typed answer."""
+        from bot.matching import Matcher
+
+        return Matcher(self.catalog)
 
     if TYPE_CHECKING:  # provided by the engine
 
@@ -80,6 +59,8 @@ class TypedPath:
         return [(o.id, self.catalog.text(lang, o.label)) for o in node.options if holds(o.when, answers)]
 
     def _question(self, node: Node, s: Session, lang: str) -> Question:
+        from bot.matching import NONE, Question
+
         return Question(
             self._choices(node, s, lang),
             numbers=node.numbers,
@@ -120,6 +101,8 @@ class TypedPath:
     def _pending(self, node: Node, text: str, lang: str, pending: dict[str, Any]) -> str | None:
         """An answer to a "did you mean": yes, a candidate's number or words, or "show all"."""
         options = [o for o in pending.get("o", ()) if isinstance(o, str) and node.option(o)]
+        from bot.understand.normalise import fold
+
         words = self._matcher.words(lang)
         typed = fold(text, lang)
         if typed in words.yes and pending.get("y") in options:
@@ -186,8 +169,8 @@ class TypedPath:
                 Option(cands[0], t(lang, "typed.yes_weeks", weeks=str(u.weeks))),
                 Option(cands[1], t(lang, "typed.no_button", answer=other)),
             ]
-        elif u.months is not None and u.months in MONTH_WEEKS:
-            low, high = MONTH_WEEKS[u.months]
+        elif u.months is not None and u.months in _month_weeks():
+            low, high = _month_weeks()[u.months]
             text = t(lang, "typed.months", months=str(u.months), low=str(low), high=str(high))
         elif u.then is not None or set(cands) == {"postpartum", "breastfeeding"}:
             text = t(lang, "typed.after_birth")
@@ -216,7 +199,14 @@ class TypedPath:
             return False
         node = self.flow.nodes.get(inc_node or "")
         opt = node.option(option) if node is not None and not node.is_outcome else None
-        if opt is None or option == NONE:
+        if opt is None or option == "none":  # matching.NONE: "None of these" is no answer to confirm
             return False
         targets = (self.flow.nodes.get(b.to) for b in opt.next)
         return any(n is not None and n.is_outcome and n.disposition in URGENT for n in targets)
+
+
+def _month_weeks() -> dict[int, tuple[int, int]]:
+    """Months of pregnancy -> (first, last) week (from the matcher's weeks module)."""
+    from bot.understand.weeks import MONTH_WEEKS
+
+    return MONTH_WEEKS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -72,7 +73,10 @@ class _Loader(yaml.SafeLoader):
 # libyaml (PyYAML's C parser) when PyYAML was built with it: the same nodes, about 10x faster.
 _CLoader: Any = getattr(yaml, "CSafeLoader", None)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
-_OPEN, _CLOSE = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_OPEN, _CLOSE = (
+    (yaml.MappingStartEvent, yaml.SequenceStartEvent),
+    (yaml.MappingEndEvent, yaml.SequenceEndEvent),
+)
 
 
 def _check_events(text: str) -> None:
@@ -99,19 +103,44 @@ def _check_events(text: str) -> None:
         raise _Refused(mark.line + 1 if mark else 1, f"nested more than {MAX_DEPTH} levels deep") from None
 
 
+# Where an anchor (&name) or an alias (*name) could start: after a line start, a space, a flow
+# indicator or a colon. Text without such a spot has neither, and skips the event check.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:])[&*][^\s]", re.MULTILINE)
+
+
+def _refused_before(text: str) -> _Refused | None:
+    """The event check's refusal of a file libyaml could not compose, if it comes first."""
+    try:
+        _check_events(text)
+    except _Refused as exc:
+        return exc
+    except yaml.YAMLError:
+        pass
+    return None
+
+
 def _loader(text: str) -> yaml.SafeLoader:
-    """A composer for `text`: libyaml after an event check, else the pure-Python `_Loader`."""
+    """A composer for `text`: libyaml (after an event check where `&` or `*` could mean an anchor
+    or alias), else the pure-Python `_Loader`."""
     if _CLoader is None:
         return _Loader(text)
-    _check_events(text)
+    if _MAYBE_ANCHOR.search(text):
+        _check_events(text)
     return cast(yaml.SafeLoader, _CLoader(text))  # libyaml's loader has the same interface
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_STR = "tag:yaml.org,2002:str"
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem]) -> Any:
+def _convert(
+    node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem], depth: int = 0
+) -> Any:
     line = node.start_mark.line + 1
+    if depth >= MAX_DEPTH:
+        raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value  # what SafeConstructor makes of a plain string, without its dispatch
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
         problems.append(Problem(path, line, f"unsupported YAML tag {node.tag}"))
         return None
@@ -119,7 +148,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
         out = LDict()
         out.line, out.key_lines = line, {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, loader, path, problems)
+            key = _convert(key_node, loader, path, problems, depth + 1)
             key_line = key_node.start_mark.line + 1
             if isinstance(key, (dict, list)):
                 problems.append(Problem(path, key_line, "a key must be a plain name"))
@@ -129,14 +158,14 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list
                     Problem(path, key_line, f"duplicate key '{key}' (first at line {out.key_lines[key]})")
                 )
                 continue
-            out[key] = _convert(value_node, loader, path, problems)
+            out[key] = _convert(value_node, loader, path, problems, depth + 1)
             out.key_lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
         seq = LList()
         seq.line, seq.item_lines = line, []
         for item in node.value:
-            seq.append(_convert(item, loader, path, problems))
+            seq.append(_convert(item, loader, path, problems, depth + 1))
             seq.item_lines.append(item.start_mark.line + 1)
         return seq
     return loader.construct_object(node, deep=True)
@@ -192,6 +221,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, list[Prob
         line = mark.line + 1 if mark else 1
         return None, [Problem(name, line, f"unsupported YAML tag: {exc.problem}")]
     except yaml.MarkedYAMLError as exc:
+        refused = _refused_before(text) if _CLoader is not None else None
+        if refused is not None:  # an anchor or deep nesting before the error: say that, like `_Loader`
+            return None, [Problem(name, refused.line, refused.message)]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         reason = exc.problem or str(exc)

@@ -8,10 +8,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import ConfigError
 from bot.session import Session
 from bot.storage import MemoryStore, SQLiteStore, StoreError, open_store
+from bot.storage.base import encode
 from bot.storage.redis import RedisStore
 
 KINDS = ["memory", "sqlite", "redis"]
@@ -244,3 +247,22 @@ async def test_rediss_talks_tls_and_checks_the_certificate() -> None:
         with pytest.raises(StoreError, match="Redis: ConnectionError"):
             await unverified.get("tg:1")
         await unverified.close()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_the_shared_encoder_writes_what_json_dumps_writes(value: object) -> None:
+    assert encode(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    assert json.loads(encode(value)) == value
+
+
+def test_the_shared_encoder_refuses_what_json_cannot_hold() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode({"when": object()})

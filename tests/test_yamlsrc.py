@@ -42,6 +42,13 @@ def test_libyaml_loads_the_shipped_content_exactly_as_the_python_loader(path: Pa
     [
         ("a: &x 1\nb: *x\n", 1, "anchors and aliases"),
         ("a: 1\nb: *x\n", 2, ""),  # an unknown alias: a syntax error in both
+        # anchors wherever YAML allows one: after a flow indicator, a colon, a tag, a `-` or `?`
+        ('{"a":&x 1}\n', 1, "anchors and aliases"),
+        ("a: [1,&x 2]\n", 1, "anchors and aliases"),
+        ("- &x a\n", 1, "anchors and aliases"),
+        ("a: !!str &x b\n", 1, "anchors and aliases"),
+        ("? &x k\n: v\n", 1, "anchors and aliases"),
+        ("a:\n\t&x b\n", 0, ""),
         ("a:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(1, 40)) + "    x\n", 0, "levels deep"),
         ("a: [1, 2\nb: 3\n", 0, "YAML syntax error"),
         ("a: !!python/object:os.system ls\n", 1, "unsupported YAML tag"),
@@ -56,3 +63,12 @@ def test_both_loaders_refuse_the_same_files(tmp_path: Path, monkeypatch, text: s
     assert message in fast[1][0].message
     if line:
         assert fast[1][0].line == slow[1][0].line == line
+
+
+@pytest.mark.parametrize("text", ["a: A&E or 999\n", "a: '1 * 2 = 2'\n", "a: x*y&z\n", "a: \"*&\"\n"])
+def test_ampersands_and_stars_inside_text_are_text(tmp_path: Path, monkeypatch, text: str) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    fast, slow = load_both(path, monkeypatch)
+    assert fast == slow
+    assert fast[1] == [] and "a" in fast[0][2]

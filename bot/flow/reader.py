@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +34,8 @@ class Reader:
         fields = SHAPES[shape]
         for key in value:
             if key not in fields:
+                import difflib  # only for a misspelt field
+
                 hint = difflib.get_close_matches(str(key), list(fields), n=1)
                 also = f" (did you mean '{hint[0]}'?)" if hint else ""
                 self.error(value.line_of(key), f"{where}: unknown key '{key}'{also}")

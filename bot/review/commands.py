@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.errors import ConfigError, Problem
-from bot.i18n import Catalog, Locale
+from bot.errors import ConfigError
+from bot.i18n import Catalog
 from bot.lint import Content, check_content, raise_for
 from bot.review import signoff, translations
+from bot.review.checks import base_locale, release_line, states, where
 from bot.settings import Settings
 from bot.storage import MemoryStore
 
@@ -22,54 +23,6 @@ def _content(settings: Settings) -> Content:
     return content
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _base(locales: dict[str, Locale]) -> Locale:
-    return locales.get("en") or next(iter(locales.values()))
-
-
-def states(locales_dir: Path, locales: dict[str, Locale]) -> list[translations.State]:
-    """The translation state of every language other than English."""
-    base = _base(locales)
-    found = []
-    for lang in sorted(locales):
-        if locales[lang] is base:
-            continue
-        record, _ = translations.load_record(locales_dir, lang)
-        found.append(translations.translation_state(base, locales[lang], record))
-    return found
-
-
-def review_problems(settings: Settings, locales: dict[str, Locale]) -> list[Problem]:
-    """Warnings for lint: stale or untranslated texts, and content changed since the sign-off."""
-    out: list[Problem] = []
-    base = _base(locales)
-    for lang in sorted(locales):
-        if locales[lang] is base:
-            continue
-        record, problems = translations.load_record(settings.locales_dir, lang)
-        out += [Problem(p.path, p.line, p.message, warning=True) for p in problems]
-        state = translations.translation_state(base, locales[lang], record)
-        out += translations.problems(base, locales[lang], state)
-    rel = signoff.release(settings.flows_dir, settings.locales_dir)
-    if not rel.signed:
-        where = _shown(signoff.signoff_path(settings.flows_dir))
-        out.append(
-            Problem(where, 0, f"{rel.describe()}: needs clinical sign-off before real use", warning=True)
-        )
-    return out
-
-
-def release_line(settings: Settings) -> str:
-    """The content fingerprint and whether it is signed off, in one line."""
-    return signoff.release(settings.flows_dir, settings.locales_dir).describe()
-
-
 def run_translations(
     settings: Settings, *, mark: str | None, reviewed: bool, keys: list[str], all_keys: bool
 ) -> int:
@@ -78,17 +31,21 @@ def run_translations(
     if mark is None:
         print(translations.table(states(settings.locales_dir, content.locales)))
         return 0
-    if mark not in content.locales or content.locales[mark] is _base(content.locales):
+    if mark not in content.locales or content.locales[mark] is base_locale(content.locales):
         raise ConfigError(f"--mark needs a translated language ({', '.join(sorted(content.locales))})")
     if not keys and not all_keys:
         raise ConfigError("name the keys you checked, or pass --all")
     record, _ = translations.load_record(settings.locales_dir, mark)
     count = translations.mark(
-        _base(content.locales), content.locales[mark], record, None if all_keys else keys, reviewed=reviewed
+        base_locale(content.locales),
+        content.locales[mark],
+        record,
+        None if all_keys else keys,
+        reviewed=reviewed,
     )
     path = translations.save_record(settings.locales_dir, mark, record)
     print(
-        f"{_shown(path)}: marked {count} text(s) as {'reviewed' if reviewed else 'translated from the current English'}"
+        f"{where(path)}: marked {count} text(s) as {'reviewed' if reviewed else 'translated from the current English'}"
     )
     return 0
 

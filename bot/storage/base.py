@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-# One encoder for every store: json.dumps with options builds a new encoder on each call.
-encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+import json.encoder
+from typing import Any, NamedTuple, Protocol
 
 
-@dataclass(frozen=True, slots=True)
-class Stored:
+def _not_json(value: object) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every store, made once: compact, UTF-8 as is. `JSONEncoder.encode` builds the C
+# encoder anew on each call; session data is small and never refers to itself, so this one is
+# made once, without the circular-reference check.
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_C_STRING: Any = getattr(json.encoder, "c_encode_basestring", None)
+_PLAIN = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ITERENCODE: Any = (
+    _C_ENCODER(None, _not_json, _C_STRING, None, ":", ",", False, False, True) if _C_ENCODER and _C_STRING else None
+)
+
+
+def encode(data: Any) -> str:
+    """`data` as compact JSON text (TypeError for a value JSON cannot hold)."""
+    if _ITERENCODE is None:  # a Python without the C encoder
+        return _PLAIN.encode(data)
+    return "".join(_ITERENCODE(data, 0))
+
+
+class Stored(NamedTuple):
     """A stored session and its revision (>= 1; it goes up by one on every write)."""
 
     data: dict[str, Any]
