@@ -9,50 +9,26 @@ mapping, 429s and the Caller's retries are the same) and read the id from the JS
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 NO_PREVIEW = {"is_disabled": True}
 HTML = "HTML"
 
 
-class JsonData(RequestData):
-    """`RequestData` for parameters that are JSON-ready already (no files)."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__()
-        self._data = data
-
-    @property
-    def parameters(self) -> dict[str, Any]:
-        """The parameters as given."""
-        return self._data
-
-    @property
-    def json_parameters(self) -> dict[str, str]:
-        """Each parameter as PTB's form fields carry it: strings as they are, the rest as JSON."""
-        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self._data.items()}
-
-    @property
-    def json_payload(self) -> bytes:
-        """The form fields as one JSON document, as PTB builds it."""
-        return json.dumps(self.json_parameters).encode()
-
-    @property
-    def multipart_data(self) -> dict[str, Any]:
-        """No files."""
-        return {}
+def request_data(data: dict[str, Any]) -> RequestData:
+    """PTB's `RequestData` for parameters that are JSON-ready already (no files), built without
+    `RequestParameter.from_input`, which converts every value again."""
+    return RequestData([RequestParameter(name, value, None) for name, value in data.items() if value is not None])
 
 
 async def post(bot: Bot, method: str, data: dict[str, Any]) -> Any:
     """Call `method` with JSON-ready `data` through the bot's transport; the answer's result."""
-    return await bot.request.post(f"{bot.base_url}/{method}", request_data=JsonData(data))
+    return await bot.request.post(f"{bot.base_url}/{method}", request_data=request_data(data))
 
 
 @dataclass(frozen=True, slots=True)
