@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -177,3 +180,32 @@ async def test_an_http_proxy_from_the_environment_is_used(monkeypatch: pytest.Mo
         server.close()
         await server.wait_closed()
     assert lines == [f"POST http://bot-api.invalid:8081/bot{TOKEN}/{m} HTTP/1.1".encode() for m in ("logOut", "close")]
+
+
+async def test_a_server_with_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    """TLS certificates are checked (certifi's CA bundle, like PTB's own transport)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    fake = FakeTelegram()
+    app = web.Application()
+    app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with bot_at(f"https://127.0.0.1:{port}") as bot:
+            with pytest.raises(NetworkError) as refused:
+                await bot._post("getMe", {})
+    finally:
+        await runner.cleanup()
+    assert "certificate" in str(refused.value).lower()
+    assert not may_have_arrived(refused.value)  # nothing was sent
+    assert fake.calls == []

@@ -10,6 +10,7 @@ failure `NetworkError`, each raised from the aiohttp error (`io.may_have_arrived
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import aiohttp
@@ -19,6 +20,16 @@ from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
 JSON = {"Content-Type": "application/json"}
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificate checks against certifi's CA bundle, as PTB's default transport does (a slim
+    container may have no system CA store); the system's store when certifi is missing."""
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - certifi comes with PTB's httpx
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _seconds(value: Any, default: float | None) -> float | None:
@@ -59,7 +70,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the client session (in the running event loop)."""
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
+            connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0, ssl=tls_context())
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
