@@ -4,8 +4,9 @@
 against the tests' fake Bot API in this one. All users send /start at once, then each presses
 the first button of every question as soon as it arrives, for --turns presses. Reported: CPU
 time of the bot process per update, updates per second, how long a press waited for its
-answerCallbackQuery (the spinner on her phone) and for the next question. Each --pool size of
-the HTTP connection pool is one run (the default is the one the bot uses).
+answerCallbackQuery (the spinner on her phone) and for the next question, and the Bot API
+calls per update by method. Each --pool size of the HTTP connection pool is one run (the
+default is the one the bot uses).
 
 Usage: python bench/bench_telegram_load.py [--users 1000] [--turns 5] [--pool 32 256] [--json]
 """
