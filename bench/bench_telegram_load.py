@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import statistics
@@ -92,6 +93,8 @@ async def one_run(users: int, turns: int, pool: int) -> dict:
         "users": users,
         "updates": updates,
         "api_calls": len(fake.calls),
+        "api_calls_per_update": round(len(fake.calls) / updates, 2),
+        "calls_by_method": dict(collections.Counter(c.method for c in fake.calls).most_common()),
         "wall_s": round(wall, 1),
         "updates_per_s": round(updates / wall, 1),
         "cpu_ms_per_update": round(1000 * cpu / updates, 2),
@@ -110,7 +113,9 @@ async def main(args: argparse.Namespace) -> None:
             print(
                 f"pool {pool:4d}: {result['updates']} updates from {args.users} users in {result['wall_s']} s "
                 f"({result['updates_per_s']}/s), {result['cpu_ms_per_update']} ms CPU per update, "
-                f"{result['api_calls']} API calls; press answered p50/p90/p99 "
+                f"{result['api_calls']} API calls ({result['api_calls_per_update']} per update: "
+                + ", ".join(f"{m} {n}" for m, n in result["calls_by_method"].items())
+                + "); press answered p50/p90/p99 "
                 f"{result['press_answer_s'][50]}/{result['press_answer_s'][90]}/{result['press_answer_s'][99]} s, "
                 f"next question {result['next_question_s'][50]}/{result['next_question_s'][90]}/"
                 f"{result['next_question_s'][99]} s",

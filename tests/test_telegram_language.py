@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,19 @@ async def test_languages(bilingual: Path, mode: str) -> None:
         await ana.send("/language")
         menu = await ana.read()
         assert menu.labels == ["English", "Deutsch"]
+        assert ("chat:2", "") not in menus
         await ana.press("Deutsch")
         await ana.read()  # "I'll speak ... from now on" (untranslated in this test)
-        assert (await ana.read()).labels == ["Verstanden"]
+        question = await ana.read()
+        assert question.labels == ["Verstanden"]
         assert menu.text.endswith("✓ Deutsch")
+        for _ in range(40):  # set just after the replies went out
+            if ("chat:2", "") in menus:
+                break
+            await asyncio.sleep(0.05)
+        assert dict(menus[("chat:2", "")])["start"] == "Starten oder fortsetzen"  # her menu follows
+        menu_calls = len(tg.fake.calls_of("setMyCommands"))
+        await ana.press("Verstanden", message=question)  # an answer: her language stays
+        await ana.read_until_keyboard()
+        assert len(tg.fake.calls_of("setMyCommands")) == menu_calls
         assert tg.fake.errors == []

@@ -119,3 +119,19 @@ async def test_an_update_is_kept_and_retried_while_the_store_is_unreachable(capl
         assert len(first_try) == 1
     assert sum("store is unreachable" in r.getMessage() for r in caplog.records) == 1
     assert f"update {uid} failed" not in caplog.text
+
+
+async def test_a_burst_larger_than_the_window_is_answered_once_each_and_all_confirmed() -> None:
+    """250 chats at once (the window holds 100 unconfirmed updates): none lost, none twice."""
+    async with running_bot(Slow(delay=0.05)) as tg:
+        people = [tg.fake.user(5000 + n) for n in range(250)]
+        ids = [await p.send(f"hello {n}") for n, p in enumerate(people)]
+        for n, person in enumerate(people):
+            assert (await person.read(timeout=20)).text == f"got: hello {n}"
+        await asyncio.gather(*(p.quiet(0.3) for p in people))
+        for _ in range(50):  # the poll after the last one confirms it
+            if int(tg.fake.calls_of("getUpdates")[-1].params.get("offset") or 0) > max(ids):
+                break
+            await asyncio.sleep(0.05)
+        assert int(tg.fake.calls_of("getUpdates")[-1].params.get("offset") or 0) == max(ids) + 1
+        assert len(tg.fake.calls_of("sendMessage")) == 250

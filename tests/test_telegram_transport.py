@@ -148,3 +148,32 @@ async def test_files_go_out_as_multipart() -> None:
         await runner.cleanup()
     assert seen == {"chat_id": "42", "name": "advice.txt", "body": b"leaflet"}
 
+
+
+async def test_an_http_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY is honoured as by PTB's own transport (read once, not per request)."""
+    lines: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines.append(head.split(b"\r\n", 1)[0])
+        length = next((int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")), 0)
+        await reader.readexactly(length)
+        body = b'{"ok": true, "result": true}'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    try:
+        async with bot_at("http://bot-api.invalid:8081") as bot:
+            assert await bot._post("logOut", {}) is True
+            assert await bot._post("close", {}) is True
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert lines == [f"POST http://bot-api.invalid:8081/bot{TOKEN}/{m} HTTP/1.1".encode() for m in ("logOut", "close")]

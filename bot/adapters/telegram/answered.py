@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import Forbidden, TelegramError
 
 from bot.adapters.telegram.io import log
+from bot.adapters.telegram.raw import edit_html
 from bot.adapters.telegram.render import answered_html
 from bot.events import Reply
 
@@ -25,13 +25,7 @@ async def edit_answered(call: Any, bot: Bot, chat_id: int, message_id: int, repl
     try:
         await call(
             "editMessageText",
-            lambda: bot.edit_message_text(
-                html,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ),
+            lambda: edit_html(bot, chat_id, message_id, html),
         )
     except Forbidden:
         raise

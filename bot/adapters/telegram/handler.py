@@ -21,9 +21,10 @@ from bot.adapters.telegram.delivery import StoreError, note_store_down
 from bot.adapters.telegram.io import Caller, log, log_failure
 from bot.adapters.telegram.keyboards import drop_keyboard, reconcile, retire_live, show_choice
 from bot.adapters.telegram.menus import follow_language
-from bot.adapters.telegram.raw import send_html
+from bot.adapters.telegram.raw import answer_query, send_html
 from bot.adapters.telegram.render import answered, escape, parse_callback, render
 from bot.events import Incoming, Reply
+from bot.render import LANGUAGE_MENU
 
 EARLY_MEMORY = 10_000  # presses answered ahead of their turn, remembered until the turn comes
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
@@ -36,6 +37,16 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
 FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
+
+
+def may_change_language(update: Update) -> bool:
+    """False for a button press outside the language menu: it cannot change the chat's
+    language (only the menu's buttons, typed text and commands such as /forget can)."""
+    query = update.callback_query
+    if query is None:
+        return True
+    parsed = parse_callback(query.data)
+    return parsed is not None and parsed[0] == LANGUAGE_MENU
 
 
 class Engine(Protocol):
@@ -123,7 +134,8 @@ class TelegramBot:
             if language is not None:  # the session's own choice (/language) wins
                 lang = await language(f"tg:{chat.id}", lang)
             await self._private(update, chat.id, lang, context.application)
-            await follow_language(self, context.application, chat.id, lang, hint)
+            if may_change_language(update):  # most updates are presses of a question's buttons
+                await follow_language(self, context.application, chat.id, lang, hint)
         except Forbidden:
             self._mark_blocked(chat.id, update.update_id)
         except StoreError as exc:
@@ -257,7 +269,7 @@ class TelegramBot:
                     await retire_live(self.call, app, t)
                 sent = await self.call(
                     "sendMessage",
-                    lambda o=out: send_html(app.bot, chat_id, o.html, o.keyboard),  # type: ignore[misc]
+                    lambda o=out: send_html(app.bot, chat_id, o.html, o.markup or o.keyboard),  # type: ignore[misc]
                     # a retry after a timeout may have made a copy: the message before loses its buttons
                     unsure=(lambda m: drop_keyboard(self.call, app, t, m.message_id - 1))
                     if out.keyboard
@@ -283,7 +295,7 @@ class TelegramBot:
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:
-            await self.call("answerCallbackQuery", lambda: query.answer(text))
+            await self.call("answerCallbackQuery", lambda: answer_query(query.get_bot(), query.id, text))
         except BadRequest as exc:  # e.g. a query older than Telegram keeps them
             log.info("could not answer a button press: %s", exc.message)
         except TelegramError as exc:  # 5xx or timeouts after the retries: apply the press anyway

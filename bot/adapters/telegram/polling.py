@@ -23,6 +23,7 @@ from bot.adapters.telegram.io import log, retry_seconds
 from bot.adapters.telegram.redact import describe
 
 BUSY_POLL = 0.1  # seconds between polls while older updates are still being handled
+ROOM = 4  # a busy window polls again once a quarter of it is free (see _room)
 MAX_BACKOFF = 30.0  # seconds; the longest pause after repeated polling errors
 DRAIN = 20.0  # seconds to finish the updates in hand when stopping
 STORE_RETRY = 0.5  # seconds before an update is tried again while the store is unreachable
@@ -70,9 +71,10 @@ class Poller:
         self._stop = stop
         try:
             while not stop.is_set():
-                if len(self._running) >= self.limit:  # the window is full: wait for room
-                    await self._wait(stop, None)
-                    continue
+                if len(self._running) > self.limit - max(1, self.limit // ROOM):
+                    await self._room(stop)
+                    if stop.is_set():
+                        break
                 try:
                     raw = await self._fetch(stop, timeout=0 if self._running else self.timeout)
                 except InvalidToken as exc:
@@ -181,6 +183,19 @@ class Poller:
         self.offset = min(waiting) if waiting else self.newest + 1
 
     # ------------------------------------------------------------------ waiting
+    async def _room(self, stop: asyncio.Event) -> None:
+        """Until a quarter of the window is free, or BUSY_POLL seconds have passed with some
+        room. Every poll returns the updates in hand again (they are not confirmed yet), so a
+        poll with the window nearly full would mostly fetch and decode those once more."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_POLL
+        while not stop.is_set():
+            free = self.limit - len(self._running)
+            left = deadline - loop.time()
+            if free >= max(1, self.limit // ROOM) or (free > 0 and left <= 0):
+                return
+            await self._wait(stop, max(left, 0.001) if free > 0 else None)
+
     async def _wait(self, stop: asyncio.Event, timeout: float | None) -> None:
         """Until an update is handled, `stop` is set, or `timeout` seconds have passed."""
         self._changed.clear()

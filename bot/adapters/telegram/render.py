@@ -9,6 +9,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,6 +28,7 @@ class Outgoing:
 
     html: str
     keyboard: InlineKeyboardMarkup | None = None
+    markup: dict[str, Any] | None = None  # the keyboard as the Bot API's JSON object (read only)
 
 
 def escape(text: str) -> str:
@@ -129,7 +131,8 @@ def _render(reply: Reply, limit: int) -> tuple[Outgoing, ...]:
     room = 7 * len(reply.strong) + sum(15 + len(url) for _, url in reply.links)
     pieces = _pieces(text, max(limit - room, limit // 2))
     out = [Outgoing(_html(piece, reply), None) for piece in pieces]
-    out[-1] = Outgoing(out[-1].html, keyboard(reply))
+    buttons = keyboard(reply)
+    out[-1] = Outgoing(out[-1].html, buttons, buttons.to_dict() if buttons is not None else None)
     return tuple(out)
 
 

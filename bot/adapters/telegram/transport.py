@@ -13,8 +13,10 @@ import json
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
 
 JSON = {"Content-Type": "application/json"}
 
@@ -32,7 +34,7 @@ class AiohttpRequest(BaseRequest):
     has no separate one, and Bot API requests without files fit in the socket buffer).
     """
 
-    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_pool", "_pool_size", "_proxies", "_read", "_session", "_write")
 
     def __init__(
         self,
@@ -47,6 +49,7 @@ class AiohttpRequest(BaseRequest):
         self._read, self._write = read_timeout, write_timeout
         self._connect, self._pool = connect_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -60,8 +63,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,  # HTTPS_PROXY and friends, as PTB's own transport honours them
-                auto_decompress=True,
+                trust_env=False,  # the proxy settings are read once per host instead (`_proxy`)
             )
 
     async def shutdown(self) -> None:
@@ -104,8 +106,11 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None and request_data.parameters:
             # one JSON document, nested values (keyboards, commands) as JSON, not JSON in strings
             body, headers = json.dumps(request_data.parameters).encode(), JSON
+        proxy, proxy_auth = self._proxy(url)
         try:
-            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as resp:
+            async with self._session.request(
+                method, url, data=body, headers=headers, timeout=timeout, proxy=proxy, proxy_auth=proxy_auth
+            ) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as err:  # aiohttp's timeouts subclass it
             if isinstance(err, aiohttp.ConnectionTimeoutError):
@@ -115,6 +120,18 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {_without_url(err, url)}") from err
+
+    def _proxy(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The proxy for `url` from HTTP(S)_PROXY / NO_PROXY (and ~/.netrc), as PTB's own
+        transport honours them; read once per host (aiohttp would read them on every request)."""
+        origin = url.split("/", 3)[:3]
+        key = "/".join(origin)
+        if key not in self._proxies:
+            try:
+                self._proxies[key] = get_env_proxy_for_url(URL(key))
+            except LookupError:  # no proxy for this host
+                self._proxies[key] = (None, None)
+        return self._proxies[key]
 
 
 def _without_url(err: BaseException, url: str) -> str:
