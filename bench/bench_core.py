@@ -1,5 +1,6 @@
 """Core speed, measured fairly: engine vs raw transitions, SQLite vs memory, 1M vs 1k sessions,
-and the cold start of `lint` and of the console.
+and the cold start of `lint` and of the console (fresh processes reading compiled bytecode, as an
+installed wheel has it; the first run after editing a checkout also compiles the changed modules).
 
 Every rate counts the same unit, one button press (a transitions trigger), and variants are
 interleaved in small chunks with a rotating order (bench/harness.py); ratios are per round.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import sqlite3
@@ -22,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from transitions import core as transitions_core  # noqa: E402
 
 from bench.harness import in_processes, interleaved, merge, summary  # noqa: E402
 from bot.engine import Engine  # noqa: E402
@@ -95,6 +99,33 @@ class RawWalker:
         return done
 
 
+async def trigger_share(engine: Engine, presses: int) -> dict[str, float]:
+    """Of an engine turn (memory store): microseconds inside the transitions trigger, and the rest.
+
+    A diagnostic, not one of the interleaved figures: each trigger is timed by a wrapper.
+    """
+    original = transitions_core.Event.trigger
+    spent = [0.0]
+
+    def timed(event: transitions_core.Event, model: object, *args: object, **kwargs: object) -> bool:
+        start = time.perf_counter()
+        try:
+            return bool(original(event, model, *args, **kwargs))
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    walker = EngineWalker(engine, "share")
+    await walker.run(presses // 4)  # warm
+    transitions_core.Event.trigger = timed  # type: ignore[method-assign]
+    try:
+        start = time.perf_counter()
+        await walker.run(presses)
+        total = time.perf_counter() - start
+    finally:
+        transitions_core.Event.trigger = original  # type: ignore[method-assign]
+    return {"trigger_us": 1e6 * spent[0] / presses, "rest_us": 1e6 * (total - spent[0]) / presses}
+
+
 def fill_sqlite(path: Path, rows: int) -> None:
     """Copy one stored session `rows` times under other keys, whatever the store's schema is."""
     db = sqlite3.connect(path)
@@ -154,6 +185,7 @@ async def measure(rounds: int) -> dict[str, dict[str, float]]:
         rates = await interleaved(walkers, rounds=rounds, chunks=5, size=CHUNK)
         for engine in (small, big):
             await engine.store.close()
+    share = await trigger_share(make_engine("memory://"), 10 * CHUNK)
     lint = [cold_seconds(["lint"]) for _ in range(rounds)]
     console = [
         cold_seconds(["console", "--jsonl", "--store", "memory://"], until='"kind": "question"') for _ in range(rounds)
@@ -167,6 +199,8 @@ async def measure(rounds: int) -> dict[str, dict[str, float]]:
         "sqlite_1m_over_1k": summary(rates.ratio("sqlite_1m", "sqlite_1k")),
         "lint_cold_s": summary(lint),
         "console_first_question_s": summary(console),
+        "turn_trigger_us": summary([share["trigger_us"]]),
+        "turn_rest_us": summary([share["rest_us"]]),
     }
 
 
@@ -179,6 +213,8 @@ ROWS = [  # (measure, label, format, goal)
     ("engine_memory_per_s", "engine turns/s, memory store", "{:,.0f}", ""),
     ("sqlite_per_s", "engine turns/s, SQLite store", "{:,.0f}", ""),
     ("raw_trigger_per_s", "raw transitions triggers/s", "{:,.0f}", ""),
+    ("turn_trigger_us", "engine turn: inside the transitions trigger", "{:.1f} us", ""),
+    ("turn_rest_us", "engine turn: the rest (lock, load, checks, render, JSON write)", "{:.1f} us", ""),
 ]
 
 
@@ -201,6 +237,8 @@ def main() -> None:
     if args.json:
         print(json.dumps(asyncio.run(measure(args.rounds))))
         return
+    # cold processes read compiled bytecode, as an installed wheel has it (pip compiles on install)
+    compileall.compile_dir(ROOT / "bot", quiet=1)
     figures = merge(in_processes(__file__, args.runs, ["--rounds", str(args.rounds)]))
     print(f"{args.runs} processes x {args.rounds} interleaved rounds, {os.cpu_count()} cores")
     print(table(figures))

@@ -65,6 +65,7 @@ class Writer:
     def __init__(self, t: Callable[..., str], short: str | None, *, spell_out: bool = True):
         self._t = t
         self._short = short
+        self._spelt = t("ui.emergency_number_default") if short is not None else ""
         self._number_said = not spell_out
         self.keys: list[str] = []
 
@@ -72,8 +73,8 @@ class Writer:
         """The text of `key` in this message."""
         self.keys.append(key)
         full = self._t(key)
-        if self._short is None:
-            return full
+        if self._short is None or self._spelt not in full:
+            return full  # no number in this text (filled in, it would be spelt out)
         if self._number_said:
             return self._t(key, emergency_number=self._short)
         if full != self._t(key, emergency_number=self._short):

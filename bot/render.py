@@ -228,14 +228,7 @@ class Renderer:
         lines = [self.t(lang, "ui.why.title"), *self._answer_lines(answers, lang)]
         name = self.t(lang, f"disposition_name.{node.disposition}")
         lines += ["", self.t(lang, "ui.why.led_to", level=name)]
-        return Reply(
-            "info",
-            node.id,
-            "\n".join(lines),
-            self.menu(node, lang, dict(answers)),
-            strong=(lines[0],),
-            actions=True,
-        )
+        return self._listing(node, lang, lines, answers)
 
     def summary(self, node: Node, lang: str, answers: list[tuple[str, str]], today: dt.date) -> Reply:
         """A short summary she can show or forward to her midwife."""
@@ -247,13 +240,12 @@ class Renderer:
             "",
             self.t(lang, "ui.summary.note"),
         ]
+        return self._listing(node, lang, lines, answers)
+
+    def _listing(self, node: Node, lang: str, lines: list[str], answers: list[tuple[str, str]]) -> Reply:
+        """Lines under a title (the first line), with the outcome menu."""
         return Reply(
-            "info",
-            node.id,
-            "\n".join(lines),
-            self.menu(node, lang, dict(answers)),
-            strong=(lines[0],),
-            actions=True,
+            "info", node.id, "\n".join(lines), self.menu(node, lang, dict(answers)), strong=(lines[0],), actions=True
         )
 
     def language_menu(self, lang: str) -> Reply:

@@ -10,10 +10,9 @@ import unicodedata
 from bot.events import Reply
 
 MIN_WIDTH = 20
-_TOKEN = re.compile(
-    r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
-)
-_HANG = re.compile(r"^(\s*(?:[•*-]|\d+\.)\s+|\s+)")
+# compiled on first use (by `re`'s cache): the JSON-lines console never wraps
+_TOKEN = r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+"
+_HANG = r"^(\s*(?:[•*-]|\d+\.)\s+|\s+)"
 
 
 def terminal_width() -> int:
@@ -31,11 +30,11 @@ def wrap_line(line: str, width: int) -> list[str]:
     bullet or a numbered option. A word longer than the line is left whole (a web address)."""
     if columns(line) <= width:
         return [line]
-    hang = _HANG.match(line)
+    hang = re.match(_HANG, line)
     indent = " " * columns(hang.group(1)) if hang else ""
     out: list[str] = []
     current, space = "", False
-    for token in _TOKEN.findall(line):
+    for token in re.findall(_TOKEN, line):
         if token.isspace():
             space = bool(current.strip())
             continue
