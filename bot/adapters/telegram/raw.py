@@ -4,7 +4,8 @@ PTB turns every answer of `sendMessage` and `editMessageText` into a full `Messa
 and every call's parameters into `RequestParameter`s (keyboards through `to_dict`): together
 most of the CPU an update costs. The adapter needs only the id of a sent message. These
 helpers post the same requests through the bot's own `BaseRequest` (so timeouts, error
-mapping, 429s and the Caller's retries are the same) and read the id from the JSON answer.
+mapping, 429s and the Caller's retries are the same; the Application has no rate limiter that
+this would bypass) and read the id from the JSON answer.
 """
 
 from __future__ import annotations
