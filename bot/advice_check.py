@@ -12,14 +12,19 @@ from bot.render import Renderer  # the renderer decides the layout: check what i
 NUMBER = "\x00number\x00"  # stands in for the emergency number to see where it is said
 
 
-def _variants(flow: Flow) -> dict[tuple[object, ...], tuple[Path, list[str]]]:
+def _variants(flow: Flow, renderer: Renderer) -> dict[tuple[object, ...], tuple[Path, list[str]]]:
     """Per (outcome, items its first message can show): one path there, and the statuses leading there."""
     found: dict[tuple[object, ...], tuple[Path, list[str]]] = {}
+    shown_by: dict[tuple[object, ...], tuple[object, ...]] = {}  # (outcome, what its advice varies by) -> key
     for path in walk(flow):
         if isinstance(path, Path):
             answers = dict(path.answers)
-            shown = Shown.of(flow.nodes[path.outcome], answers)
-            key = (path.outcome, shown.do[:MAX_FIRST_DO], shown.worse[:1])
+            node = flow.nodes[path.outcome]
+            varies = (path.outcome, renderer.variant(node, answers))
+            key = shown_by.get(varies)
+            if key is None:
+                shown = Shown.of(node, answers)
+                key = shown_by[varies] = (path.outcome, shown.do[:MAX_FIRST_DO], shown.worse[:1])
             _, statuses = found.setdefault(key, (path, []))
             status = answers.get("status", "?")
             if status not in statuses:
@@ -36,7 +41,7 @@ def check_first_messages(flow: Flow, locales: dict[str, Locale], default: str) -
     marked_catalog.set_values(emergency_number=NUMBER)
     marked = Renderer(flow, marked_catalog)
     found: dict[tuple[str, str], list[str]] = {}  # (outcome, problem) -> statuses
-    for path, path_statuses in sorted(_variants(flow).values(), key=lambda found: found[0].answers):
+    for path, path_statuses in sorted(_variants(flow, plain).values(), key=lambda found: found[0].answers):
         outcome = path.outcome
         node = flow.nodes[outcome]
         answers = dict(path.answers)
