@@ -21,6 +21,7 @@ from bot.settings import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_telegram.harness import free_port
 from tests.helpers import MINI, ROOT
+from tests.local_server import serving
 
 
 def settings(**values: object) -> Settings:
@@ -223,15 +224,8 @@ async def failing_api(kind: str) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", endpoint)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("kind", ["html", "json"])

@@ -24,6 +24,7 @@ from bot.adapters.telegram.io import may_have_arrived, retry_seconds
 from bot.adapters.telegram.transport import AiohttpRequest
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.fake_telegram.harness import free_port
+from tests.local_server import serving
 
 
 @contextlib.asynccontextmanager
@@ -139,16 +140,8 @@ async def test_files_go_out_as_multipart() -> None:
 
     app = web.Application()
     app.router.add_post("/bot{token}/sendDocument", send_document)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    try:
-        async with bot_at(f"http://{host}:{port}") as bot:
-            assert await bot.send_document(42, b"leaflet", filename="advice.txt") is True
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url, bot_at(url) as bot:
+        assert await bot.send_document(42, b"leaflet", filename="advice.txt") is True
     assert seen == {"chat_id": "42", "name": "advice.txt", "body": b"leaflet"}
 
 
@@ -195,17 +188,9 @@ async def test_a_server_with_an_untrusted_certificate_is_refused(tmp_path: Path)
     fake = FakeTelegram()
     app = web.Application()
     app.router.add_route("*", "/bot{token}/{method}", fake._endpoint)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with bot_at(f"https://127.0.0.1:{port}") as bot:
-            with pytest.raises(NetworkError) as refused:
-                await bot._post("getMe", {})
-    finally:
-        await runner.cleanup()
+    async with serving(app, tls=context) as url, bot_at(url) as bot:
+        with pytest.raises(NetworkError) as refused:
+            await bot._post("getMe", {})
     assert "certificate" in str(refused.value).lower()
     assert not may_have_arrived(refused.value)  # nothing was sent
     assert fake.calls == []
