@@ -39,6 +39,11 @@ class TypedPath:
 
         return Matcher(self.catalog)
 
+    def prepare_typing(self) -> None:
+        """Build what reads typed answers now rather than on the first one (about 50 ms)."""
+        for lang in self.catalog.languages:
+            self._matcher.words(lang)
+
     if TYPE_CHECKING:  # provided by the engine
 
         def _offered(self, node: Node, s: Session, option_id: str) -> bool: ...

@@ -427,3 +427,13 @@ async def test_blocked_mark_is_stored_and_cleared_by_the_next_turn() -> None:
     await chat.send("t2")
     assert "blocked" not in await chat.engine.channel(chat.key)
     assert chat.last.node == "location"
+
+
+async def test_typed_answers_work_the_same_after_the_matcher_is_prepared_at_start(engine) -> None:
+    engine.prepare_typing()  # what the Telegram bot does at start
+    chat = Chat(engine, key="prepared")
+    await chat.open()
+    await chat.send("agree")
+    replies = await chat.send("I'm 30 weeks pregnant")
+    assert replies[0].text.startswith("You said: ")
+    assert chat.last.node == "location"

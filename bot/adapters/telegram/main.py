@@ -93,6 +93,7 @@ def run_telegram(settings: Any) -> int:
     from bot.review.signoff import release
 
     engine = build_engine(settings)
+    engine.prepare_typing()  # a long-running bot builds the matcher now: no user waits for it
     log.info("starting with %s", release(settings.flows_dir, settings.locales_dir).describe())
 
     async def main() -> int:
