@@ -61,6 +61,7 @@ lint: $(RUN_STAMP)  ## check the flows and locales (file:line: message)
 
 bench: $(RUN_STAMP)  ## speed on this machine: engine, stores, start-up (interleaved rounds)
 	$(PY) bench/bench_core.py
+	$(PY) bench/bench_bound.py
 	$(PY) bench/bench_telegram.py
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_workers.py
