@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from bot.adapters.telegram.config import TelegramConfig
 from bot.adapters.telegram.handler import ALLOWED_UPDATES, TelegramBot
 from bot.adapters.telegram.io import PerChatProcessor, log
-from bot.adapters.telegram.menus import set_descriptions
+from bot.adapters.telegram.menus import set_commands, set_descriptions
 from bot.adapters.telegram.metrics import Metrics
 from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.transport import AiohttpRequest
@@ -61,7 +61,7 @@ async def serve(
         raise
     try:
         bot.username = app.bot.username
-        await bot.set_commands(app)
+        await set_commands(app, bot)
         await set_descriptions(app, bot)
         if config.webhook_url:
             server = WebhookServer(app, bot, config, metrics)

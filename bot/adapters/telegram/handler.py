@@ -6,11 +6,10 @@ Depends on `bot.events` and on two small contracts (see `bot.adapters.telegram`)
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import OrderedDict
 from typing import Any, Protocol
 
-from telegram import BotCommand, CallbackQuery, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -36,7 +35,6 @@ NOTICES = {  # stand-ins for locale keys the catalog does not have
     "ui.tg.bad_button": "That button no longer works. Here is the current question.",
     "ui.tg.sorry": "Sorry, something went wrong on my side. Here is where we were:",
 }
-FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
 
 
 def may_change_language(update: Update) -> bool:
@@ -81,39 +79,6 @@ class TelegramBot:
             if found and found != key:
                 return found
         return NOTICES[key]
-
-    def command_menus(self) -> dict[str | None, list[tuple[str, str]]]:
-        """The command menu per language code (None: everyone else)."""
-        commands = getattr(self.engine, "commands", None)
-        if commands is None:
-            return {None: [(c, c) for c in FALLBACK_COMMANDS]}
-        menus: dict[str | None, list[tuple[str, str]]] = {
-            None: commands(self.catalog.default if self.catalog else None)
-        }
-        for lang in (self.catalog.languages if self.catalog else [])[1:]:
-            if re.fullmatch(r"[a-z]{2}", lang):  # Telegram takes two-letter codes only
-                menus[lang] = commands(lang)
-        return menus
-
-    async def set_commands(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """setMyCommands for each language; a failure is logged, not fatal."""
-        for lang, menu in self.command_menus().items():
-            commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
-            try:  # another worker may have set it already: then nothing to do
-                current = await self.call(
-                    "getMyCommands",
-                    lambda la=lang: app.bot.get_my_commands(language_code=la),  # type: ignore[misc]
-                )
-                if [(c.command, c.description) for c in current or ()] == [
-                    (c.command, c.description) for c in commands
-                ]:
-                    continue
-                await self.call(
-                    "setMyCommands",
-                    lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la),  # type: ignore[misc]
-                )
-            except TelegramError as exc:
-                log.warning("could not set the command menu (%s): %s", lang or "default", type(exc).__name__)
 
     # ------------------------------------------------------------------ updates
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,6 +25,9 @@ PROFILE = (
 )
 
 
+FALLBACK_COMMANDS = ("start", "restart", "back", "more", "help", "emergency", "language", "forget")
+
+
 def profile_languages(catalog: Any) -> list[str | None]:
     """None (everyone else, in the default language), then each other two-letter language."""
     return [None, *(la for la in catalog.languages[1:] if re.fullmatch(r"[a-z]{2}", la))]
@@ -57,6 +60,31 @@ async def set_descriptions(app: Application[Any, Any, Any, Any, Any, Any], bot: 
                 log.warning(
                     "could not set the bot's %s (%s): %s", field, lang or "default", type(exc).__name__
                 )
+
+
+def command_menus(bot: Any) -> dict[str | None, list[tuple[str, str]]]:
+    """The command menu per language code (None: everyone else, in the default language)."""
+    commands = getattr(bot.engine, "commands", None)
+    if commands is None:
+        return {None: [(c, c) for c in FALLBACK_COMMANDS]}
+    if bot.catalog is None:
+        return {None: commands(None)}
+    return {lang: commands(lang or bot.catalog.default) for lang in profile_languages(bot.catalog)}
+
+
+async def set_commands(app: Application[Any, Any, Any, Any, Any, Any], bot: Any) -> None:
+    """setMyCommands for each language; a failure is logged, not fatal."""
+    for lang, menu in command_menus(bot).items():
+        commands = [BotCommand(name, (desc or name)[:256]) for name, desc in menu]
+        try:  # another worker may have set it already: then nothing to do
+            current = await bot.call("getMyCommands", lambda la=lang: app.bot.get_my_commands(language_code=la))
+            if [(c.command, c.description) for c in current or ()] == [(c.command, c.description) for c in commands]:
+                continue
+            await bot.call(
+                "setMyCommands", lambda c=commands, la=lang: app.bot.set_my_commands(c, language_code=la)
+            )
+        except TelegramError as exc:
+            log.warning("could not set the command menu (%s): %s", lang or "default", type(exc).__name__)
 
 
 async def follow_language(bot: Any, app: Application[Any, Any, Any, Any, Any, Any], chat_id: int, before: str | None, hint: str | None) -> None:
