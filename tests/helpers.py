@@ -10,7 +10,7 @@ from bot.engine import Engine
 from bot.events import Incoming, Reply
 from bot.i18n import Catalog
 from bot.lint import check_content, raise_for
-from bot.storage import MemoryStore, SessionStore
+from bot.storage import MemoryStore, SessionStore, Stored
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -38,6 +38,25 @@ def copy_content(src: Path, dst: Path) -> Path:
     shutil.copytree(src / "flows", dst / "flows")
     shutil.copytree(src / "locales", dst / "locales")
     return dst
+
+
+class StoreInFront:
+    """A store that hands every call to the real one: subclasses change what they need."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+
+    async def get(self, key: str) -> Stored | None:
+        return await self.store.get(key)
+
+    async def put(self, key: str, data: dict, *, rev: int) -> bool:
+        return await self.store.put(key, data, rev=rev)
+
+    async def delete(self, key: str) -> None:
+        await self.store.delete(key)
+
+    async def close(self) -> None:
+        await self.store.close()
 
 
 class Chat:

@@ -7,15 +7,15 @@ import pytest
 from bot.commit import MAX_ATTEMPTS
 from bot.events import Incoming
 from bot.storage import MemoryStore, StoreError
-from tests.helpers import Chat, make_engine
+from tests.helpers import Chat, StoreInFront, make_engine
 
 
-class Busy:
+class Busy(StoreInFront):
     """A real memory store where another worker writes the session `times` times, each time
     right after this worker has read it (so this worker's write then conflicts)."""
 
     def __init__(self, times: int) -> None:
-        self.store = MemoryStore()
+        super().__init__(MemoryStore())
         self.times = times
         self.reads = 0
 
@@ -27,15 +27,6 @@ class Busy:
             other = {**stored.data, "l": "en"}  # the other worker's write: same place, new revision
             assert await self.store.put(key, other, rev=stored.rev)
         return stored
-
-    async def put(self, key: str, data: dict, *, rev: int) -> bool:
-        return await self.store.put(key, data, rev=rev)
-
-    async def delete(self, key: str) -> None:
-        await self.store.delete(key)
-
-    async def close(self) -> None:
-        await self.store.close()
 
 
 async def test_a_turn_that_lost_the_race_runs_again_and_is_applied_once() -> None:

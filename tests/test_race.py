@@ -19,7 +19,7 @@ from bot.engine import Engine
 from bot.events import Incoming
 from bot.storage import MemoryStore, SQLiteStore
 from bot.storage.redis import RedisStore
-from tests.helpers import make_engine
+from tests.helpers import StoreInFront, make_engine
 
 TRIES = 100
 BEFORE = [("disclaimer", "agree"), ("status", "t2"), ("location", "low_back"), ("flags_back", "none")]
@@ -51,26 +51,14 @@ async def sequential(first: str) -> tuple:
     return outcome(ra, rb, (await engine.store.get("k")).data)
 
 
-class Worker:
+class Worker(StoreInFront):
     """A worker's view of the shared store: the real store, with the other worker running
     between a read and the following write (what a round trip to Redis or another process allows)."""
-
-    def __init__(self, store) -> None:
-        self.store = store
 
     async def get(self, key: str):
         stored = await self.store.get(key)
         await asyncio.sleep(0)
         return stored
-
-    async def put(self, key: str, data: dict, *, rev: int) -> bool:
-        return await self.store.put(key, data, rev=rev)
-
-    async def delete(self, key: str) -> None:
-        await self.store.delete(key)
-
-    async def close(self) -> None:
-        await self.store.close()
 
 
 def two_stores(kind: str, request: pytest.FixtureRequest, tmp_path: Path):
